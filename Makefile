@@ -1,0 +1,56 @@
+# fabnode — see README.md. `make run` serves a generated model on
+# 127.0.0.1:8080; `make test` runs every test. Nothing is downloaded
+# but Go modules (and, for plugin tests, Debian's wabt when missing).
+
+GO      ?= go
+BIN     := bin/fabnode
+MODEL   := models/fabnode-small.gguf
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+# llama.cpp is compiled by cgo. Tuning it for the build machine is worth
+# ~2.6x on CPU (BENCHMARKS.md). AMX is left out because ollama's cgo
+# build does not compile ggml's AMX kernels, whose symbols -march=native
+# would otherwise require. PORTABLE=1 builds for any x86-64.
+ifeq ($(PORTABLE),1)
+CPU_FLAGS :=
+else
+CPU_FLAGS := -march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+endif
+export CGO_CFLAGS   := -O2 $(CPU_FLAGS)
+export CGO_CXXFLAGS := -O2 $(CPU_FLAGS)
+LDFLAGS := -X github.com/fabnode/fabnode/host/node.Version=$(VERSION)
+
+.PHONY: all build run test test-short bench cuda models clean vet
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/fabnode
+
+$(MODEL): | build
+	$(BIN) model gen --preset small --out $@
+
+models: $(MODEL)
+
+run: build $(MODEL)
+	$(BIN) serve --config config.hcl
+
+vet:
+	$(GO) vet ./...
+
+test: build
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+bench: build
+	./scripts/bench.sh
+
+# GPU: build ggml's CUDA backend from the sources vendored in the ollama
+# module into lib/ollama, where the engine looks for backends
+# (<binary dir>/../lib/ollama). Needs cmake and nvcc.
+CUDA_ARCH ?= native
+cuda:
+	./scripts/build-cuda.sh $(CUDA_ARCH)
+
+clean:
+	rm -rf bin lib build

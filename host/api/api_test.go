@@ -1,0 +1,377 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/fabnode/fabnode/host/api"
+	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/modelgen"
+	"github.com/fabnode/fabnode/host/models"
+)
+
+var tinyPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "api-test")
+	if err != nil {
+		panic(err)
+	}
+	tinyPath = filepath.Join(dir, "tiny.gguf")
+	if _, err := modelgen.Generate(modelgen.Presets["tiny"], tinyPath); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type testNode struct {
+	url    string
+	client openai.Client
+	mgr    *models.Manager
+}
+
+func start(t *testing.T, parallel int) *testNode {
+	t.Helper()
+	mgr, err := models.New([]models.Spec{{
+		Name: "tiny", Path: tinyPath,
+		Engine: engine.Options{Parallel: parallel, ContextSize: 1024, BatchSize: 256},
+	}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20}, mgr, nil).Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		mgr.Close()
+	})
+	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1"), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	return &testNode{url: srv.URL, client: client, mgr: mgr}
+}
+
+func chatParams(prompt string, maxTokens int64) openai.ChatCompletionNewParams {
+	return openai.ChatCompletionNewParams{
+		Model:       "tiny",
+		Messages:    []openai.ChatCompletionMessageParamUnion{openai.UserMessage(prompt)},
+		MaxTokens:   openai.Int(maxTokens),
+		Temperature: openai.Float(0),
+		Seed:        openai.Int(1),
+	}
+}
+
+// streamChat returns the streamed text, the number of content chunks and
+// the usage chunk.
+func streamChat(ctx context.Context, n *testNode, p openai.ChatCompletionNewParams) (string, int, *openai.CompletionUsage, string, error) {
+	p.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
+	st := n.client.Chat.Completions.NewStreaming(ctx, p)
+	var text strings.Builder
+	chunks := 0
+	var usage *openai.CompletionUsage
+	finish := ""
+	for st.Next() {
+		c := st.Current()
+		if len(c.Choices) > 0 {
+			if d := c.Choices[0].Delta.Content; d != "" {
+				if !utf8.ValidString(d) {
+					return "", 0, nil, "", fmt.Errorf("chunk %q is not valid UTF-8", d)
+				}
+				text.WriteString(d)
+				chunks++
+			}
+			if c.Choices[0].FinishReason != "" {
+				finish = c.Choices[0].FinishReason
+			}
+		}
+		if c.Usage.TotalTokens > 0 {
+			u := c.Usage
+			usage = &u
+		}
+	}
+	return text.String(), chunks, usage, finish, st.Err()
+}
+
+func TestStreamedChatArrivesTokenByToken(t *testing.T) {
+	n := start(t, 2)
+	ctx := context.Background()
+	text, chunks, usage, finish, err := streamChat(ctx, n, chatParams("hello node", 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks < 10 {
+		t.Fatalf("24 tokens arrived in %d chunks", chunks)
+	}
+	if usage == nil || usage.CompletionTokens != 24 || usage.PromptTokens == 0 || usage.TotalTokens != usage.PromptTokens+24 {
+		t.Fatalf("usage %+v", usage)
+	}
+	if finish != "length" {
+		t.Fatalf("finish_reason %q, want length", finish)
+	}
+	whole, err := n.client.Chat.Completions.New(ctx, chatParams("hello node", 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Choices[0].Message.Content != text {
+		t.Fatalf("streamed %q != whole %q", text, whole.Choices[0].Message.Content)
+	}
+	if whole.Object != "chat.completion" || whole.Usage.CompletionTokens != 24 || whole.Choices[0].FinishReason != "length" {
+		t.Fatalf("unexpected response %+v", whole)
+	}
+}
+
+func TestCompletions(t *testing.T) {
+	n := start(t, 1)
+	ctx := context.Background()
+	p := openai.CompletionNewParams{
+		Model:       "tiny",
+		Prompt:      openai.CompletionNewParamsPromptUnion{OfString: openai.String("the river")},
+		MaxTokens:   openai.Int(12),
+		Temperature: openai.Float(0),
+		Seed:        openai.Int(3),
+	}
+	whole, err := n.client.Completions.New(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := n.client.Completions.NewStreaming(ctx, p)
+	var text strings.Builder
+	for st.Next() {
+		if c := st.Current(); len(c.Choices) > 0 {
+			text.WriteString(c.Choices[0].Text)
+		}
+	}
+	if err := st.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if whole.Choices[0].Text == "" || whole.Choices[0].Text != text.String() {
+		t.Fatalf("whole %q vs streamed %q", whole.Choices[0].Text, text.String())
+	}
+	if whole.Usage.CompletionTokens != 12 {
+		t.Fatalf("usage %+v", whole.Usage)
+	}
+}
+
+func TestSixteenConcurrentStreamsMatchSolo(t *testing.T) {
+	n := start(t, 8)
+	ctx := context.Background()
+	prompts := make([]string, 16)
+	solo := make([]string, 16)
+	for i := range prompts {
+		prompts[i] = fmt.Sprintf("question %d about the %s chain", i, strings.Repeat("blue ", i%4))
+		var err error
+		solo[i], _, _, _, err = streamChat(ctx, n, chatParams(prompts[i], 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make([]string, 16)
+	errs := make([]error, 16)
+	var wg sync.WaitGroup
+	for i := range prompts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _, _, _, errs[i] = streamChat(ctx, n, chatParams(prompts[i], 20))
+		}()
+	}
+	wg.Wait()
+	for i := range prompts {
+		if errs[i] != nil {
+			t.Errorf("stream %d: %v", i, errs[i])
+		} else if got[i] != solo[i] {
+			t.Errorf("stream %d: batched %q != solo %q", i, got[i], solo[i])
+		}
+	}
+}
+
+var metricLine = regexp.MustCompile(`^(\w+)\{model="tiny"\} ([0-9.e+-]+)$`)
+
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if m := metricLine.FindStringSubmatch(sc.Text()); m != nil {
+			v, _ := strconv.ParseFloat(m[2], 64)
+			out[m[1]] = v
+		}
+	}
+	return out
+}
+
+func TestClientDisconnectFreesSlot(t *testing.T) {
+	n := start(t, 2)
+	body := `{"model":"tiny","stream":true,"max_tokens":900,"messages":[{"role":"user","content":"tell a long story"}]}`
+	req, _ := http.NewRequest("POST", n.url+"/v1/chat/completions", strings.NewReader(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := bufio.NewReader(resp.Body)
+	for read := 0; read < 4; {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(line, "data: ") {
+			read++
+		}
+	}
+	if busy := scrape(t, n.url)["fabnode_slots_busy"]; busy != 1 {
+		t.Fatalf("busy slots while streaming = %v, want 1", busy)
+	}
+	resp.Body.Close() // the client goes away mid-stream
+
+	deadline := time.Now().Add(20 * time.Second)
+	var m map[string]float64
+	for {
+		m = scrape(t, n.url)
+		if m["fabnode_slots_busy"] == 0 && m["fabnode_requests_cancelled_total"] == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("slot not freed after disconnect: %v", m)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Generation stopped at the disconnect, far short of max_tokens.
+	if out := m["fabnode_completion_tokens_total"]; out >= 900 || out < 4 {
+		t.Fatalf("%v tokens generated for a client that left after 4 chunks", out)
+	}
+}
+
+func rawPost(t *testing.T, url, path, body string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(url+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%s: response is not JSON: %q", path, b)
+	}
+	return resp.StatusCode, out
+}
+
+func TestErrorsAreOpenAIShapedAndNodeKeepsServing(t *testing.T) {
+	n := start(t, 2)
+	huge := `{"model":"tiny","messages":[{"role":"user","content":"` + strings.Repeat("a", 10<<20) + `"}]}`
+	cases := []struct {
+		name, path, body string
+		status           int
+		param, code      string
+	}{
+		{"malformed JSON", "/v1/chat/completions", `{"model": "tiny", "messages": [`, 400, "", ""},
+		{"not an object", "/v1/chat/completions", `[1,2]`, 400, "", ""},
+		{"empty body", "/v1/chat/completions", ``, 400, "", ""},
+		{"10 MB body", "/v1/chat/completions", huge, 413, "", ""},
+		{"negative max_tokens", "/v1/chat/completions", `{"model":"tiny","max_tokens":-5,"messages":[{"role":"user","content":"hi"}]}`, 400, "max_tokens", ""},
+		{"unknown model", "/v1/chat/completions", `{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}`, 404, "", "model_not_found"},
+		{"empty messages", "/v1/chat/completions", `{"model":"tiny","messages":[]}`, 400, "messages", ""},
+		{"bad role", "/v1/chat/completions", `{"model":"tiny","messages":[{"role":"wizard","content":"hi"}]}`, 400, "messages[0].role", ""},
+		{"wrong type", "/v1/chat/completions", `{"model":"tiny","temperature":"hot","messages":[{"role":"user","content":"hi"}]}`, 400, "temperature", ""},
+		{"temperature out of range", "/v1/chat/completions", `{"model":"tiny","temperature":7,"messages":[{"role":"user","content":"hi"}]}`, 400, "temperature", ""},
+		{"n > 1", "/v1/chat/completions", `{"model":"tiny","n":3,"messages":[{"role":"user","content":"hi"}]}`, 400, "n", ""},
+		{"too many stops", "/v1/chat/completions", `{"model":"tiny","stop":["a","b","c","d","e"],"messages":[{"role":"user","content":"hi"}]}`, 400, "stop", ""},
+		{"prompt too long", "/v1/completions", `{"model":"tiny","prompt":"` + strings.Repeat("word ", 3000) + `"}`, 400, "prompt", "context_length_exceeded"},
+		{"missing prompt", "/v1/completions", `{"model":"tiny"}`, 400, "prompt", ""},
+		{"unknown path", "/v1/embeddings", `{}`, 404, "", "unknown_url"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := rawPost(t, n.url, c.path, c.body)
+			if status != c.status {
+				t.Fatalf("status %d, want %d: %v", status, c.status, body)
+			}
+			e, ok := body["error"].(map[string]any)
+			if !ok || e["message"] == "" || e["type"] == nil {
+				t.Fatalf("not an OpenAI error object: %v", body)
+			}
+			if c.param != "" && e["param"] != c.param {
+				t.Fatalf("param %v, want %q (%v)", e["param"], c.param, e["message"])
+			}
+			if c.code != "" && e["code"] != c.code {
+				t.Fatalf("code %v, want %q", e["code"], c.code)
+			}
+		})
+	}
+	// The typed client sees the same errors.
+	_, err := n.client.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
+		Model: "nope", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
+	})
+	var apiErr *openai.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != "model_not_found" {
+		t.Fatalf("client error %v", err)
+	}
+	// And the node still serves.
+	if _, err := n.client.Chat.Completions.New(context.Background(), chatParams("still there?", 4)); err != nil {
+		t.Fatalf("node stopped serving after bad requests: %v", err)
+	}
+}
+
+func TestModelsAndHealth(t *testing.T) {
+	n := start(t, 1)
+	page, err := n.client.Models.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Data) != 1 || page.Data[0].ID != "tiny" {
+		t.Fatalf("models %+v", page.Data)
+	}
+	if _, err := n.client.Models.Get(context.Background(), "missing"); err == nil {
+		t.Fatal("unknown model id returned no error")
+	}
+	resp, err := http.Get(n.url + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Status string `json:"status"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || h.Status != "ok" {
+		t.Fatalf("health %+v %v", h, err)
+	}
+}
+
+func TestJSONObjectResponseFormatIsConstrained(t *testing.T) {
+	n := start(t, 1)
+	p := chatParams("give me json", 40)
+	p.ResponseFormat = openai.ChatCompletionNewParamsResponseFormatUnion{OfJSONObject: &openai.ResponseFormatJSONObjectParam{}}
+	resp, err := n.client.Chat.Completions.New(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.TrimSpace(resp.Choices[0].Message.Content)
+	if !strings.HasPrefix(out, "{") {
+		t.Fatalf("json_object output does not start an object: %q", out)
+	}
+	if resp.Choices[0].FinishReason == "stop" && !json.Valid([]byte(out)) {
+		t.Fatalf("finished json_object output is not valid JSON: %q", out)
+	}
+}

@@ -1,0 +1,58 @@
+# Every key fabnode understands, with non-default values.
+node {
+  name     = "test-node"
+  data_dir = "state"
+}
+
+log {
+  level       = "debug"
+  format      = "json"
+  log_prompts = true
+}
+
+api {
+  listen              = "0.0.0.0:9090"
+  max_body_bytes      = "2MiB"
+  read_header_timeout = "5s"
+  request_timeout     = "2m"
+  max_queue           = 16
+}
+
+engine {
+  threads         = 8
+  parallel        = 2
+  batch_size      = 256
+  context_size    = 4096
+  gpu_layers      = 99
+  main_gpu        = 1
+  flash_attention = true
+  kv_cache_type   = "q8_0"
+  memory_budget   = "8GiB"
+  idle_unload     = "15m"
+}
+
+model "Qwen2.5-0.5B" {
+  path          = "models/qwen.gguf"
+  url           = "https://example.com/qwen.gguf"
+  sha256        = "0000000000000000000000000000000000000000000000000000000000000000"
+  default       = true
+  context_size  = 8192
+  parallel      = 1
+  gpu_layers    = 20
+  chat_template = "chatml"
+}
+
+model "tiny" {
+  path = "/abs/tiny.gguf"
+}
+
+plugin "pricing" {
+  kind             = "pricing"
+  path             = "plugins/bin/pricing.wasm"
+  sha256           = "ABCDEF0000000000000000000000000000000000000000000000000000000000"
+  config           = { currency = "USD", PerToken = 0.5, tiers = [1, 2], nested = { on = true } }
+  memory_limit     = "32MiB"
+  timeout          = "250ms"
+  max_output_bytes = 4096
+  pool_size        = 2
+}

@@ -1,0 +1,349 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/fabnode/fabnode/host/chat"
+	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/fetch"
+	"github.com/fabnode/fabnode/host/gguf"
+)
+
+// Spec declares one model.
+type Spec struct {
+	Name         string
+	Path         string
+	URL          string // where `fabnode model pull` and serve fetch it when Path is missing
+	SHA256       string // pins the file; required with URL
+	ChatTemplate string // "" = detect from the file's metadata
+	Engine       engine.Options
+}
+
+// ErrUnknownModel is returned for a name nobody declared.
+var ErrUnknownModel = errors.New("model not found")
+
+// ErrOverBudget is returned when a model cannot fit the memory budget even
+// after every idle model is unloaded.
+var ErrOverBudget = errors.New("model does not fit the memory budget")
+
+// Loaded is a model ready to serve.
+type Loaded struct {
+	Name   string
+	Model  *engine.Model
+	Chat   *chat.Format
+	SHA256 string // of the file, when declared or verified
+	Bytes  int64  // estimated memory: weights plus KV cache
+}
+
+type entry struct {
+	spec     Spec
+	loaded   *Loaded
+	loading  chan struct{} // closed when a load in progress ends
+	loadErr  error
+	refs     int
+	lastUsed time.Time
+	verified string // "size:mtime" of the last file that passed its hash check
+}
+
+// Manager loads declared models on demand.
+type Manager struct {
+	log    hclog.Logger
+	budget int64 // 0: unlimited
+	order  []string
+
+	mu      sync.Mutex
+	entries map[string]*entry
+	def     string
+}
+
+// New returns a manager for specs. def names the model requests without a
+// model field get ("" = the first declared). budget is in bytes, 0 for none.
+func New(specs []Spec, def string, budget int64, log hclog.Logger) (*Manager, error) {
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	m := &Manager{log: log.Named("models"), budget: budget, entries: map[string]*entry{}}
+	for _, s := range specs {
+		if s.Name == "" {
+			return nil, errors.New("a model needs a name")
+		}
+		if _, dup := m.entries[s.Name]; dup {
+			return nil, fmt.Errorf("model %q declared twice", s.Name)
+		}
+		if s.Path == "" {
+			return nil, fmt.Errorf("model %q: path is required (the file is downloaded there when url is set)", s.Name)
+		}
+		if s.URL != "" && s.SHA256 == "" {
+			return nil, fmt.Errorf("model %q: url without sha256; pin the file's hash so a corrupt download is never loaded", s.Name)
+		}
+		if s.ChatTemplate != "" {
+			if _, err := chat.Lookup(s.ChatTemplate); err != nil {
+				return nil, fmt.Errorf("model %q: %w", s.Name, err)
+			}
+		}
+		m.entries[s.Name] = &entry{spec: s}
+		m.order = append(m.order, s.Name)
+	}
+	if def == "" && len(m.order) > 0 {
+		def = m.order[0]
+	}
+	if _, ok := m.entries[def]; def != "" && !ok {
+		return nil, fmt.Errorf("default model %q is not declared", def)
+	}
+	m.def = def
+	return m, nil
+}
+
+// Default is the model used when a request names none.
+func (m *Manager) Default() string { return m.def }
+
+// Names lists declared models in declaration order.
+func (m *Manager) Names() []string { return append([]string(nil), m.order...) }
+
+// Spec returns a declared model's spec.
+func (m *Manager) Spec(name string) (Spec, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[name]
+	if !ok {
+		return Spec{}, false
+	}
+	return e.spec, true
+}
+
+// Status describes a declared model for listings.
+type Status struct {
+	Name     string
+	Path     string
+	Loaded   bool
+	Info     engine.Info
+	Stats    engine.Stats
+	Bytes    int64
+	LastUsed time.Time
+}
+
+// List describes every declared model.
+func (m *Manager) List() []Status {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Status, 0, len(m.order))
+	for _, n := range m.order {
+		e := m.entries[n]
+		s := Status{Name: n, Path: e.spec.Path, LastUsed: e.lastUsed}
+		if e.loaded != nil {
+			s.Loaded, s.Info, s.Stats, s.Bytes = true, e.loaded.Model.Info(), e.loaded.Model.Stats(), e.loaded.Bytes
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Get returns the named model, loading it if needed, and a release
+// function the caller must call when its request is over.
+func (m *Manager) Get(ctx context.Context, name string) (*Loaded, func(), error) {
+	if name == "" {
+		name = m.def
+	}
+	for {
+		m.mu.Lock()
+		e, ok := m.entries[name]
+		if !ok {
+			m.mu.Unlock()
+			return nil, nil, fmt.Errorf("%w: %q (declared: %v)", ErrUnknownModel, name, m.order)
+		}
+		if e.loaded != nil {
+			e.refs++
+			e.lastUsed = time.Now()
+			l := e.loaded
+			m.mu.Unlock()
+			return l, m.releaser(e), nil
+		}
+		if e.loading != nil {
+			wait := e.loading
+			m.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+		}
+		e.loading = make(chan struct{})
+		m.mu.Unlock()
+
+		l, err := m.load(e)
+
+		m.mu.Lock()
+		close(e.loading)
+		e.loading = nil
+		if err != nil {
+			m.mu.Unlock()
+			return nil, nil, err
+		}
+		e.loaded = l
+		m.mu.Unlock()
+	}
+}
+
+func (m *Manager) releaser(e *entry) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			m.mu.Lock()
+			e.refs--
+			e.lastUsed = time.Now()
+			m.mu.Unlock()
+		})
+	}
+}
+
+// load verifies, makes room for and loads e. It runs without m.mu held.
+func (m *Manager) load(e *entry) (*Loaded, error) {
+	s := e.spec
+	fi, err := os.Stat(s.Path)
+	if err != nil {
+		if os.IsNotExist(err) && s.URL != "" {
+			return nil, fmt.Errorf("model %q: %s is missing; fetch it with `fabnode model pull %s --sha256 %s --out %s`", s.Name, s.Path, s.URL, s.SHA256, s.Path)
+		}
+		return nil, fmt.Errorf("model %q: %w", s.Name, err)
+	}
+	if s.SHA256 != "" {
+		stamp := fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
+		if e.verified != stamp {
+			start := time.Now()
+			if err := fetch.VerifyFile(s.Path, s.SHA256); err != nil {
+				return nil, fmt.Errorf("model %q refused: %w", s.Name, err)
+			}
+			m.log.Info("model file verified", "model", s.Name, "sha256", s.SHA256, "took", time.Since(start).Round(time.Millisecond))
+			e.verified = stamp
+		}
+	}
+	meta, err := gguf.ReadFile(s.Path)
+	if err != nil {
+		return nil, fmt.Errorf("model %q: %w", s.Name, err)
+	}
+	need := estimateBytes(fi.Size(), meta, s.Engine)
+	if err := m.makeRoom(s.Name, need); err != nil {
+		return nil, err
+	}
+	model, err := engine.Load(s.Path, s.Engine, m.log)
+	if err != nil {
+		return nil, fmt.Errorf("model %q: %w", s.Name, err)
+	}
+	format := chatFormat(s, model.Info(), m.log)
+	return &Loaded{Name: s.Name, Model: model, Chat: format, SHA256: s.SHA256, Bytes: need}, nil
+}
+
+func chatFormat(s Spec, info engine.Info, log hclog.Logger) *chat.Format {
+	if s.ChatTemplate != "" {
+		f, _ := chat.Lookup(s.ChatTemplate) // validated in New
+		return f
+	}
+	f, ok := chat.Detect(info.ChatTemplate)
+	if !ok {
+		log.Warn("chat template not recognised; using chatml (set chat_template in the model block to choose)", "model", s.Name)
+	}
+	return f
+}
+
+// makeRoom unloads idle models, least recently used first, until need
+// more bytes fit the budget.
+func (m *Manager) makeRoom(name string, need int64) error {
+	if m.budget <= 0 {
+		return nil
+	}
+	if need > m.budget {
+		return fmt.Errorf("%w: %q needs about %d MiB, the budget is %d MiB", ErrOverBudget, name, need>>20, m.budget>>20)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var used int64
+	var idle []*entry
+	for _, e := range m.entries {
+		if e.loaded == nil {
+			continue
+		}
+		used += e.loaded.Bytes
+		if e.refs == 0 && e.loaded.Model.Idle() {
+			idle = append(idle, e)
+		}
+	}
+	sort.Slice(idle, func(i, j int) bool { return idle[i].lastUsed.Before(idle[j].lastUsed) })
+	for _, e := range idle {
+		if used+need <= m.budget {
+			break
+		}
+		m.log.Info("unloading idle model to make room", "model", e.spec.Name, "for", name)
+		used -= e.loaded.Bytes
+		e.loaded.Model.Close()
+		e.loaded = nil
+	}
+	if used+need > m.budget {
+		return fmt.Errorf("%w: %q needs about %d MiB; %d MiB of %d MiB is held by models in use", ErrOverBudget, name, need>>20, used>>20, m.budget>>20)
+	}
+	return nil
+}
+
+// UnloadIdle unloads models unused for longer than after.
+func (m *Manager) UnloadIdle(after time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.entries {
+		if e.loaded != nil && e.refs == 0 && e.loaded.Model.Idle() && time.Since(e.lastUsed) > after {
+			m.log.Info("unloading idle model", "model", e.spec.Name, "idle", time.Since(e.lastUsed).Round(time.Second))
+			e.loaded.Model.Close()
+			e.loaded = nil
+		}
+	}
+}
+
+// Close unloads every model.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.entries {
+		if e.loaded != nil {
+			e.loaded.Model.Close()
+			e.loaded = nil
+		}
+	}
+}
+
+// estimateBytes is weights (the file) plus the KV cache the options ask for.
+func estimateBytes(fileBytes int64, g *gguf.File, o engine.Options) int64 {
+	layers, _ := g.ArchUint("block_count")
+	embd, _ := g.ArchUint("embedding_length")
+	heads, _ := g.ArchUint("attention.head_count")
+	kvHeads, ok := g.ArchUint("attention.head_count_kv")
+	if !ok {
+		kvHeads = heads
+	}
+	if heads == 0 {
+		return fileBytes
+	}
+	ctx, par := int64(o.ContextSize), int64(o.Parallel)
+	if ctx <= 0 {
+		ctx = 2048
+	}
+	if par <= 0 {
+		par = 1
+	}
+	perElem := 2.0 // f16
+	switch o.KVCacheType {
+	case "q8_0":
+		perElem = 34.0 / 32
+	case "q4_0":
+		perElem = 18.0 / 32
+	}
+	kvDim := float64(embd / heads * kvHeads)
+	kv := float64(layers) * float64(ctx*par) * kvDim * 2 * perElem
+	return fileBytes + int64(kv)
+}

@@ -1,0 +1,156 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/fabnode/fabnode/host/api"
+	"github.com/fabnode/fabnode/host/config"
+	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/fetch"
+	"github.com/fabnode/fabnode/host/models"
+)
+
+// Version is set at build time (-ldflags "-X .../host/node.Version=...").
+var Version = "dev"
+
+// Node is a configured, not yet serving, fabnode.
+type Node struct {
+	Config *config.Config
+	Log    hclog.Logger
+	Models *models.Manager
+	API    *api.Server
+}
+
+// New builds the node described by cfg.
+func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	specs := ModelSpecs(cfg)
+	if len(specs) == 0 {
+		return nil, errors.New("no model declared: add a model \"NAME\" { path = ... } block to the config")
+	}
+	def, _ := cfg.DefaultModel()
+	mgr, err := models.New(specs, def, int64(cfg.Engine.MemoryBudget), log)
+	if err != nil {
+		return nil, err
+	}
+	srv := api.New(api.Config{
+		MaxBodyBytes:   int64(cfg.API.MaxBodyBytes),
+		RequestTimeout: cfg.API.RequestTimeout,
+		LogPrompts:     cfg.Log.LogPrompts,
+		Version:        Version,
+	}, mgr, log)
+	return &Node{Config: cfg, Log: log, Models: mgr, API: srv}, nil
+}
+
+// ModelSpecs turns the config's model blocks into manager specs, per-model
+// values overriding the engine section, in name order.
+func ModelSpecs(cfg *config.Config) []models.Spec {
+	names := make([]string, 0, len(cfg.Models))
+	for n := range cfg.Models {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	e := cfg.Engine
+	var specs []models.Spec
+	for _, n := range names {
+		m := cfg.Models[n]
+		opts := engine.Options{
+			GPULayers: e.GPULayers, MainGPU: e.MainGPU, Threads: e.Threads, BatchSize: e.BatchSize,
+			ContextSize: e.ContextSize, Parallel: e.Parallel, FlashAttention: e.FlashAttention,
+			KVCacheType: e.KVCacheType, MaxQueue: cfg.API.MaxQueue,
+		}
+		if m.ContextSize > 0 {
+			opts.ContextSize = m.ContextSize
+		}
+		if m.Parallel > 0 {
+			opts.Parallel = m.Parallel
+		}
+		if m.GPULayers >= 0 {
+			opts.GPULayers = m.GPULayers
+		}
+		specs = append(specs, models.Spec{Name: n, Path: m.Path, URL: m.URL, SHA256: m.SHA256, ChatTemplate: m.ChatTemplate, Engine: opts})
+	}
+	return specs
+}
+
+// Prepare downloads declared models whose file is missing (progress to
+// w, which may be nil) and loads the default model, so a bad model, a
+// missing GPU or a hash mismatch stops the node before it listens.
+func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
+	for _, name := range n.Models.Names() {
+		spec, _ := n.Models.Spec(name)
+		if _, err := os.Stat(spec.Path); err == nil || spec.URL == "" {
+			continue
+		}
+		n.Log.Info("downloading model", "model", name, "url", spec.URL, "to", spec.Path)
+		var opts fetch.Options
+		if w != nil {
+			bar := fetch.NewBar(w, name)
+			opts.Progress = bar.Update
+			defer bar.Finish(nil)
+		}
+		if _, err := fetch.Download(ctx, spec.URL, spec.Path, spec.SHA256, opts); err != nil {
+			return fmt.Errorf("model %q: %w", name, err)
+		}
+	}
+	_, release, err := n.Models.Get(ctx, n.Models.Default())
+	if err != nil {
+		return err
+	}
+	release()
+	return nil
+}
+
+// Serve answers API requests on ln until ctx ends, then drains in-flight
+// requests for up to grace and unloads the models.
+func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           n.API.Handler(),
+		ReadHeaderTimeout: n.Config.API.ReadHeaderTimeout,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if d := n.Config.Engine.IdleUnload; d > 0 {
+		go func() {
+			t := time.NewTicker(min(d, time.Minute))
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					n.Models.UnloadIdle(d)
+				}
+			}
+		}()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	n.Log.Info("serving", "addr", ln.Addr().String(), "models", n.Models.Names(), "default", n.Models.Default())
+	select {
+	case err := <-errc:
+		n.Models.Close()
+		return err
+	case <-ctx.Done():
+	}
+	n.Log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	n.Models.Close()
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("requests still running after %s: %w", grace, err)
+	}
+	return nil
+}

@@ -83,10 +83,11 @@ type Model struct {
 	lctx  *llama.Context
 	batch *llama.Batch
 
-	submit chan *job
-	quit   chan struct{}
-	done   chan struct{}
-	once   sync.Once
+	submit  chan *job
+	control chan func() // run on the scheduler goroutine while idle
+	quit    chan struct{}
+	done    chan struct{}
+	once    sync.Once
 
 	queued atomic.Int64 // waiting for a slot
 	busy   atomic.Int64 // slots serving a request
@@ -157,9 +158,10 @@ func Load(path string, opts Options, log hclog.Logger) (*Model, error) {
 	m := &Model{
 		info: info, opts: opts, log: log.Named(info.Name),
 		model: lm, lctx: lctx, batch: batch,
-		submit: make(chan *job, opts.MaxQueue),
-		quit:   make(chan struct{}),
-		done:   make(chan struct{}),
+		submit:  make(chan *job, opts.MaxQueue),
+		control: make(chan func()),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	var where []string
 	for _, d := range info.Devices {

@@ -53,6 +53,9 @@ func (m *Model) run() {
 			select {
 			case j := <-m.submit:
 				waiting = append(waiting, j)
+			case fn := <-m.control:
+				fn()
+				continue
 			case <-m.quit:
 				m.shutdown(slots, waiting)
 				return
@@ -159,7 +162,14 @@ func anyBusy(slots []*slot) bool {
 }
 
 // pickSlot returns the free slot whose cached tokens share the longest
-// prefix with prompt (ties: the emptiest, to keep warm caches), or nil.
+// prefix with prompt, or nil when every slot is busy.
+//
+// Ties go to the slot holding the most cached tokens, whose stale cells
+// the new request then overwrites. The KV cache is shared by all slots
+// and attention spans every cell up to the highest one in use, so
+// spreading requests over empty slots would make every decode step of
+// every request slower; reusing cells keeps the span as short as the
+// live requests allow.
 func pickSlot(slots []*slot, prompt []int) *slot {
 	var best *slot
 	bestLen := -1
@@ -168,7 +178,7 @@ func pickSlot(slots []*slot, prompt []int) *slot {
 			continue
 		}
 		n := commonPrefix(s.cached, prompt)
-		if n > bestLen || (n == bestLen && len(s.cached) < len(best.cached)) {
+		if n > bestLen || (n == bestLen && len(s.cached) > len(best.cached)) {
 			best, bestLen = s, n
 		}
 	}
@@ -302,5 +312,18 @@ func (m *Model) shutdown(slots []*slot, waiting []*job) {
 		m.queued.Add(-1)
 		j.stream.push(Event{Done: true, Finish: FinishError, Err: ErrModelClosed, At: time.Now()})
 		m.active.Done()
+	}
+}
+
+// exclusive runs fn on the scheduler goroutine once no request is active,
+// and waits for it. It reports false when the model closed first.
+func (m *Model) exclusive(fn func()) bool {
+	done := make(chan struct{})
+	select {
+	case m.control <- func() { fn(); close(done) }:
+		<-done
+		return true
+	case <-m.quit:
+		return false
 	}
 }

@@ -23,6 +23,6 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), modelCmd(), versionCmd())
+	root.AddCommand(serveCmd(), modelCmd(), benchCmd(), versionCmd())
 	return root
 }

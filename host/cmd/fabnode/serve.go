@@ -71,7 +71,7 @@ missing, loads the default model and listens.`,
 			if err != nil {
 				return err
 			}
-			_, err = os.Stdout.Write(out)
+			_, err = cmd.OutOrStdout().Write(out)
 			return err
 		}
 		log := config.NewLogger(cfg.Log, os.Stderr)

@@ -1,0 +1,123 @@
+package plugin_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/plugin"
+	"github.com/fabnode/fabnode/sdk/plugintest"
+)
+
+// The hook benchmarks measure one call through the host, from the Go value
+// in to the Go value out: encode, borrow an instance, copy in, run the
+// guest, bounds-check and copy out, decode, return the instance. Each runs
+// with the deadline mechanism (close-on-context-done) on, as in production,
+// and off, to show its cost. Results and commands: BENCHMARKS.md.
+
+func withDeadlineModes(b *testing.B, run func(b *testing.B)) {
+	for _, mode := range []struct {
+		name string
+		on   bool
+	}{{"deadline=on", true}, {"deadline=off", false}} {
+		b.Run(mode.name, func(b *testing.B) {
+			defer plugin.SetCloseOnContextDone(mode.on)()
+			run(b)
+		})
+	}
+}
+
+func benchRegistry(b *testing.B, ms ...plugin.Manifest) *plugin.Registry {
+	_, reg := newHost(b, hostOpts{log: &logSink{}})
+	for _, m := range ms {
+		m.Limits.Timeout = 0
+		mustLoad(b, reg, m)
+	}
+	return reg
+}
+
+// BenchmarkHookNoop is the ping hook with an empty payload: the fixed cost
+// of a call, for a hand-written guest (wat) and for a Go guest (SDK).
+func BenchmarkHookNoop(b *testing.B) {
+	for _, g := range []struct{ name, path string }{{"wat", watPath("ok")}, {"go", pricingWasm(b)}} {
+		b.Run(g.name, func(b *testing.B) {
+			withDeadlineModes(b, func(b *testing.B) {
+				reg := benchRegistry(b, manifest(b, "p", "pricing", g.path, nil))
+				p, _ := reg.Plugin("p")
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := p.Call(ctx, abi.HookPing, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkHookQuote is a realistic pricing quote through the facade, with
+// the built-in pricing plugin configured with surge and a model multiplier.
+func BenchmarkHookQuote(b *testing.B) {
+	withDeadlineModes(b, func(b *testing.B) {
+		reg := benchRegistry(b, manifest(b, "p", "pricing", pricingWasm(b),
+			map[string]string{"surge_max": "0.5", "model.llama-3.1-8b-instruct-q4_k_m": "1.5"}))
+		req := abi.QuoteRequest{Model: "llama-3.1-8b-instruct-q4_k_m", Client: "client-0123456789abcdef",
+			PromptTokens: 512, MaxTokens: 256, Load: abi.LoadSnapshot{QueueDepth: 3, ActiveRequests: 5, Slots: 8, GPUUtil: 0.62}, UnixMillis: 1764100000000}
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := reg.Pricing().Quote(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkHookFilterChunk64 filters a stream in 64-byte chunks through the
+// built-in safety plugin with five blocked phrases, carrying the per-request
+// state from chunk to chunk.
+func BenchmarkHookFilterChunk64(b *testing.B) {
+	withDeadlineModes(b, func(b *testing.B) {
+		reg := benchRegistry(b, manifest(b, "s", "safety", safetyWasm(b),
+			map[string]string{"deny_output": "secret launch code|rm -rf /|credit card dump|forbidden word|private key"}))
+		chunk := bytes.Repeat([]byte("token text "), 6)[:64]
+		ctx := context.Background()
+		st := reg.Safety().NewStream()
+		defer st.Close()
+		b.ReportAllocs()
+		b.SetBytes(int64(len(chunk)))
+		for b.Loop() {
+			r, err := st.Filter(ctx, chunk)
+			if err != nil || r.Blocked {
+				b.Fatal(r, err)
+			}
+		}
+	})
+}
+
+// BenchmarkLoadFromCache is the cost of loading (validating, compiling from
+// the on-disk cache, instantiating and self-testing) a Go-guest plugin with
+// a pool of one: what a hot swap costs before the switch.
+func BenchmarkLoadFromCache(b *testing.B) {
+	rt, err := plugin.NewRuntime(plugin.RuntimeConfig{CacheDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	m := plugintest.Manifest(b, "p", "pricing", pricingWasm(b), nil)
+	m.Limits.PoolSize = 1
+	p, err := rt.Load(ctx, m) // fills the cache
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.Close(ctx)
+	for b.Loop() {
+		p, err := rt.Load(ctx, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close(ctx)
+	}
+}

@@ -1,0 +1,291 @@
+package plugin
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+
+	"github.com/fabnode/fabnode/abi"
+)
+
+// The kind facades are what the request path calls. Each applies its kind's
+// failure direction (ABI.md, "Failure direction"): whatever happens to the
+// plugin, the facade returns a value the caller can act on, plus an error
+// describing the plugin failure for the log.
+//
+//	kind     no plugin configured          plugin fails (fault, unhealthy, error)
+//	safety   allow / pass through          fail closed: deny, cut the stream
+//	format   text unchanged                fail open: text unchanged, Valid=false
+//	cache    not cacheable                 not cacheable
+//	pricing  FallbackQuote or error        FallbackQuote or error (fail closed)
+//	proof    host computes CommitDigest    error: never settle on a guess
+
+type message interface {
+	AppendBinary([]byte) ([]byte, error)
+}
+
+type result[T any] interface {
+	*T
+	UnmarshalBinary([]byte) error
+}
+
+// call pins kind's current version for one hook call and decodes its result.
+// ok is false when no plugin of that kind is configured.
+func call[T any, PT result[T]](ctx context.Context, r *Registry, kind abi.Kind, hook abi.Hook, req message) (res T, ok bool, err error) {
+	v := r.acquire(kind)
+	if v == nil {
+		return res, false, nil
+	}
+	defer v.release()
+	return callVersion[T, PT](ctx, v, hook, req)
+}
+
+func callVersion[T any, PT result[T]](ctx context.Context, v *version, hook abi.Hook, req message) (res T, ok bool, err error) {
+	in, err := req.AppendBinary(make([]byte, 0, 256))
+	if err != nil {
+		return res, true, err
+	}
+	out, err := v.p.Call(ctx, hook, in)
+	if err != nil {
+		return res, true, err
+	}
+	if err := PT(&res).UnmarshalBinary(out); err != nil {
+		return res, true, &PluginError{Plugin: v.p.name, Hook: hook, Message: "malformed result: " + err.Error()}
+	}
+	return res, true, nil
+}
+
+// Safety returns the safety facade.
+func (r *Registry) Safety() Safety { return Safety{r} }
+
+// Safety checks prompts and filters output. It fails closed.
+type Safety struct{ r *Registry }
+
+// CheckPrompt decides whether a prompt may be served. With no safety plugin
+// every prompt is allowed; if the plugin fails the prompt is denied.
+func (s Safety) CheckPrompt(ctx context.Context, req abi.PromptCheck) (abi.Verdict, error) {
+	v, ok, err := call[abi.Verdict](ctx, s.r, abi.KindSafety, abi.HookCheckPrompt, &req)
+	switch {
+	case !ok:
+		return abi.Verdict{Action: abi.ActionAllow}, nil
+	case err != nil:
+		return abi.Verdict{Action: abi.ActionDeny, Reason: "safety check unavailable"}, err
+	case v.Action > abi.ActionRewrite:
+		return abi.Verdict{Action: abi.ActionDeny, Reason: "safety check unavailable"}, fmt.Errorf("safety plugin returned unknown action %d", v.Action)
+	}
+	return v, nil
+}
+
+// Redact removes personal data from text. With no safety plugin the text is
+// returned unchanged. If the plugin fails, the returned text is nil and the
+// caller must not emit the original.
+func (s Safety) Redact(ctx context.Context, text []byte) ([]byte, int, error) {
+	res, ok, err := call[abi.RedactResult](ctx, s.r, abi.KindSafety, abi.HookRedact, &abi.RedactRequest{Text: text})
+	switch {
+	case !ok:
+		return text, 0, nil
+	case err != nil:
+		return nil, 0, err
+	}
+	return res.Text, int(res.Count), nil
+}
+
+// Stream filters one response's output chunk by chunk. It pins the safety
+// plugin version current at NewStream for the whole response (the per-request
+// state format belongs to that version), so Close must always be called.
+type Stream struct {
+	v       *version
+	state   []byte
+	blocked string
+	done    bool
+}
+
+// StreamResult is what may be sent to the client after one chunk.
+type StreamResult struct {
+	Emit    []byte // text that is safe to send now
+	Blocked bool   // the stream must be cut; nothing more will be emitted
+	Reason  string
+}
+
+// NewStream starts filtering one response.
+func (s Safety) NewStream() *Stream { return &Stream{v: s.r.acquire(abi.KindSafety)} }
+
+// Filter passes one chunk. The plugin may hold back a tail of it (a blocked
+// phrase may continue in the next chunk); Finish releases it.
+func (st *Stream) Filter(ctx context.Context, chunk []byte) (StreamResult, error) {
+	return st.filter(ctx, chunk, false)
+}
+
+// Finish ends the stream, returning whatever was held back, and releases
+// the pinned plugin version.
+func (st *Stream) Finish(ctx context.Context) (StreamResult, error) {
+	defer st.Close()
+	return st.filter(ctx, nil, true)
+}
+
+// Close releases the stream without flushing. Safe to call more than once.
+func (st *Stream) Close() {
+	if !st.done {
+		st.done = true
+		if st.v != nil {
+			st.v.release()
+		}
+	}
+}
+
+func (st *Stream) filter(ctx context.Context, chunk []byte, final bool) (StreamResult, error) {
+	if st.blocked != "" {
+		return StreamResult{Blocked: true, Reason: st.blocked}, nil
+	}
+	if st.done {
+		return StreamResult{}, errors.New("safety stream already finished")
+	}
+	if st.v == nil {
+		return StreamResult{Emit: chunk}, nil
+	}
+	res, _, err := callVersion[abi.ChunkResult](ctx, st.v, abi.HookFilterChunk, &abi.ChunkFilter{State: st.state, Chunk: chunk, Final: final})
+	if err != nil {
+		st.blocked = "safety filter unavailable"
+		return StreamResult{Blocked: true, Reason: st.blocked}, err
+	}
+	if res.Action != abi.ActionAllow {
+		st.blocked = res.Reason
+		if st.blocked == "" {
+			st.blocked = "blocked by safety filter"
+		}
+		return StreamResult{Blocked: true, Reason: st.blocked}, nil
+	}
+	st.state = res.State
+	return StreamResult{Emit: res.Emit}, nil
+}
+
+// Format returns the format facade.
+func (r *Registry) Format() Format { return Format{r} }
+
+// Format shapes complete outputs. It fails open to the unchanged text.
+type Format struct{ r *Registry }
+
+// Format shapes req.Text into req.Format.
+func (f Format) Format(ctx context.Context, req abi.FormatRequest) (abi.FormatResult, error) {
+	res, ok, err := call[abi.FormatResult](ctx, f.r, abi.KindFormat, abi.HookFormat, &req)
+	switch {
+	case !ok:
+		return abi.FormatResult{Text: req.Text, Valid: req.Format == abi.FormatPlain, Problem: problemIf(req.Format != abi.FormatPlain, "no format plugin configured")}, nil
+	case err != nil:
+		return abi.FormatResult{Text: req.Text, Valid: false, Problem: "format plugin failed"}, err
+	}
+	return res, nil
+}
+
+func problemIf(cond bool, s string) string {
+	if cond {
+		return s
+	}
+	return ""
+}
+
+// Cache returns the cache-policy facade.
+func (r *Registry) Cache() CachePolicy { return CachePolicy{r} }
+
+// CachePolicy decides cacheability, key and TTL. Any failure means "do not
+// cache": a miss costs compute, a wrong hit would serve someone else's answer.
+type CachePolicy struct{ r *Registry }
+
+// Policy returns the cache decision for a request.
+func (c CachePolicy) Policy(ctx context.Context, req abi.CacheRequest) (abi.CachePolicy, error) {
+	res, ok, err := call[abi.CachePolicy](ctx, c.r, abi.KindCache, abi.HookCachePolicy, &req)
+	if !ok || err != nil {
+		return abi.CachePolicy{}, err
+	}
+	if res.Cacheable && len(res.Key) == 0 {
+		return abi.CachePolicy{}, errors.New("cache plugin marked a request cacheable with an empty key")
+	}
+	if res.SimilarityThreshold < 0 || res.SimilarityThreshold > 1 {
+		return abi.CachePolicy{}, fmt.Errorf("cache plugin returned similarity threshold %v outside [0,1]", res.SimilarityThreshold)
+	}
+	return res, nil
+}
+
+// Pricing returns the pricing facade.
+func (r *Registry) Pricing() Pricing { return Pricing{r} }
+
+// Pricing quotes prices. It fails closed unless a FallbackQuote is set.
+type Pricing struct{ r *Registry }
+
+// Quote prices a request.
+func (p Pricing) Quote(ctx context.Context, req abi.QuoteRequest) (abi.Quote, error) {
+	q, ok, err := call[abi.Quote](ctx, p.r, abi.KindPricing, abi.HookQuote, &req)
+	if ok && err == nil {
+		if q.InputNanosPerToken < 0 || q.OutputNanosPerToken < 0 || q.Currency == "" {
+			err = fmt.Errorf("pricing plugin returned an invalid quote (%d/%d %q)", q.InputNanosPerToken, q.OutputNanosPerToken, q.Currency)
+		} else {
+			return q, nil
+		}
+	}
+	if !ok && err == nil {
+		err = fmt.Errorf("pricing: %w", ErrNotConfigured)
+	}
+	if fb := p.r.cfg.FallbackQuote; fb != nil {
+		q := *fb
+		if q.ValidUntilUnixMilli == 0 {
+			q.ValidUntilUnixMilli = req.UnixMillis + 60_000
+		}
+		if !ok {
+			err = nil // no plugin is a configuration choice, not a failure
+		}
+		return q, err
+	}
+	return abi.Quote{}, err
+}
+
+// Signer signs commitment digests on behalf of the node. Plugins never see it.
+type Signer interface {
+	SignDigest(digest [32]byte) ([]byte, error)
+}
+
+// Ed25519Signer signs with an Ed25519 key.
+type Ed25519Signer ed25519.PrivateKey
+
+// SignDigest implements Signer.
+func (k Ed25519Signer) SignDigest(d [32]byte) ([]byte, error) {
+	return ed25519.Sign(ed25519.PrivateKey(k), d[:]), nil
+}
+
+// SignedCommitment is a commitment plus the node's signature over Digest.
+type SignedCommitment struct {
+	abi.Commitment
+	Signature []byte // empty when the registry has no Signer
+}
+
+// Proof returns the proof facade.
+func (r *Registry) Proof() Proof { return Proof{r} }
+
+// Proof produces signed commitments. It fails closed.
+type Proof struct{ r *Registry }
+
+// Commit returns the commitment for a checkpoint or final settlement,
+// signed by the host.
+func (p Proof) Commit(ctx context.Context, req abi.CommitRequest) (SignedCommitment, error) {
+	c, ok, err := call[abi.Commitment](ctx, p.r, abi.KindProof, abi.HookCommit, &req)
+	if err != nil {
+		return SignedCommitment{}, err
+	}
+	if !ok {
+		d, err := abi.CommitDigest(&req)
+		if err != nil {
+			return SignedCommitment{}, err
+		}
+		c = abi.Commitment{Digest: d, Scheme: abi.CommitScheme}
+	}
+	if c.Digest == ([32]byte{}) {
+		return SignedCommitment{}, errors.New("proof plugin returned an all-zero digest")
+	}
+	sc := SignedCommitment{Commitment: c}
+	if s := p.r.cfg.Signer; s != nil {
+		if sc.Signature, err = s.SignDigest(c.Digest); err != nil {
+			return SignedCommitment{}, fmt.Errorf("signing commitment: %w", err)
+		}
+	}
+	return sc, nil
+}

@@ -1,0 +1,323 @@
+package plugin_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/plugin"
+	"github.com/fabnode/fabnode/sdk/plugintest"
+)
+
+// TestHostileGoGuest runs every misbehaviour of a real Go guest several
+// times against a host that also serves a good plugin, and checks that each
+// is contained: the call fails with a fault naming the cause, the instance is
+// discarded, the good plugin and the hostile plugin's fresh instances keep
+// serving, and neither the instance count nor the heap grows.
+func TestHostileGoGuest(t *testing.T) {
+	log := &logSink{}
+	_, reg := newHost(t, hostOpts{log: log})
+	mustLoad(t, reg, manifest(t, "good-safety", "safety", safetyWasm(t), map[string]string{"deny_prompt": "build a bomb"}))
+	hm := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	hm.Limits.MemoryMiB = 32
+	hostile := mustLoad(t, reg, hm)
+	ctx := context.Background()
+	quote := func(mode string) (abi.Quote, error) {
+		return reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: mode})
+	}
+	if _, err := quote("ok"); err != nil {
+		t.Fatal(err)
+	}
+	pool := hostile.Stats().Instances
+	baseline := heapInuse()
+
+	cases := []struct {
+		mode   string
+		reason string // in the FaultError
+		stderr string // in the captured guest stderr, if any
+	}{
+		{"loop", "deadline exceeded", ""},
+		{"bomb", "trap", "out of memory"},
+		{"panic", "trap", "panic: hostile: panic in hook"},
+		{"huge", "exceeds max_output_bytes", ""},
+		{"exit", "exited with code 3", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			for range 3 {
+				_, err := quote(c.mode)
+				var fault *plugin.FaultError
+				if !errors.As(err, &fault) {
+					t.Fatalf("want a FaultError, got %v", err)
+				}
+				if !strings.Contains(fault.Reason, c.reason) || !strings.Contains(fault.Stderr, c.stderr) {
+					t.Fatalf("fault %q (stderr %q), want reason %q and stderr %q", fault.Reason, fault.Stderr, c.reason, c.stderr)
+				}
+				assertSafetyServes(t, reg)
+				if _, err := quote("ok"); err != nil {
+					t.Fatalf("hostile plugin did not recover with a fresh instance: %v", err)
+				}
+				if n := hostile.Stats().Instances; n > pool {
+					t.Fatalf("%d instances alive, pool is %d", n, pool)
+				}
+			}
+		})
+	}
+	if got := hostile.Stats().Faults; got != int64(3*len(cases)) {
+		t.Errorf("faults = %d, want %d", got, 3*len(cases))
+	}
+	// Linear memories of discarded instances (up to 32 MiB each for the
+	// bomb) must have been released.
+	if after := heapInuse(); after > baseline+16<<20 {
+		t.Errorf("heap in use grew from %d to %d bytes", baseline, after)
+	}
+}
+
+// TestSandboxHasNoOutsideWorld: a guest that tries the filesystem, the
+// environment and its arguments finds nothing.
+func TestSandboxHasNoOutsideWorld(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	mustLoad(t, reg, manifest(t, "hostile", "pricing", hostileWasm(t), nil))
+	q, err := reg.Pricing().Quote(context.Background(), abi.QuoteRequest{Model: "escape"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Currency != "sandboxed:" {
+		t.Errorf("the guest reached outside: %s", q.Currency)
+	}
+}
+
+// TestLogFloodIsBounded has a guest write 10 MiB to stdout in one call: the
+// call succeeds, and only about max_log_bytes of it reaches the node log.
+func TestLogFloodIsBounded(t *testing.T) {
+	log := &logSink{}
+	_, reg := newHost(t, hostOpts{log: log})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	m.Limits.MaxLogBytes = 4096
+	m.Limits.Timeout = 0 // default; flooding takes a moment
+	mustLoad(t, reg, m)
+	for range 2 {
+		if _, err := reg.Pricing().Quote(context.Background(), abi.QuoteRequest{Model: "flood"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := log.String()
+	if !strings.Contains(out, "guest output over budget, dropped") || !strings.Contains(out, "bytes=10235904") {
+		t.Errorf("dropped bytes not reported:\n%.2000s", out)
+	}
+	// Two calls, 4 KiB each, plus per-line log formatting overhead.
+	if n := log.Len(); n > 2*4096*3 {
+		t.Errorf("log grew to %d bytes for a 4096-byte budget per call", n)
+	}
+}
+
+// TestPanicInInit: a plugin that panics in a Go init function (inside
+// _initialize), or whose fab_init panics or fails, is refused at load with
+// the reason.
+func TestPanicInInit(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	err := reg.Load(context.Background(), manifest(t, "initpanic", "pricing", plugintest.Build(t, "testdata/guests/initpanic"), nil))
+	if err == nil || !strings.Contains(err.Error(), "instantiation failed") || !strings.Contains(err.Error(), "initpanic: panic in Go init") {
+		t.Errorf("panic in Go init: want instantiation failure with the panic message, got %v", err)
+	}
+	for mode, want := range map[string]string{
+		"panic": "hostile: panic in init",
+		"fail":  "rejected its configuration: hostile: refusing to start",
+	} {
+		err := reg.Load(context.Background(), manifest(t, "h-"+mode, "pricing", hostileWasm(t), map[string]string{"init": mode}))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("init=%s: want load error containing %q, got %v", mode, want, err)
+		}
+	}
+	if len(reg.Names()) != 0 {
+		t.Errorf("refused plugins were registered: %v", reg.Names())
+	}
+}
+
+// TestHostileWatModules covers misbehaviour a Go guest cannot easily
+// produce: bad ABI shape at load, and bad results at call time.
+func TestHostileWatModules(t *testing.T) {
+	ctx := context.Background()
+	rt, reg := newHost(t, hostOpts{})
+	mustLoad(t, reg, manifest(t, "good-safety", "safety", safetyWasm(t), map[string]string{"deny_prompt": "build a bomb"}))
+
+	for name, want := range map[string]string{
+		"abi2":      "built for ABI v2.0, this host speaks v1.0",
+		"nocall":    `missing export "fab_call"`,
+		"inittrap":  "instantiation failed",
+		"badimport": "imports env.mystery: only wasi_snapshot_preview1 is provided",
+	} {
+		_, err := rt.Load(ctx, manifest(t, name, "pricing", watPath(name), nil))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want load error containing %q, got %v", name, want, err)
+		}
+	}
+
+	baseline := heapInuse()
+	for name, want := range map[string]string{
+		"oob":       "lies outside the 65536-byte memory",
+		"oversized": "exceeds max_output_bytes",
+		"loop":      "deadline exceeded",
+		"procexit":  "guest exited with code 7",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := rt.Load(ctx, manifest(t, name, "pricing", watPath(name), nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close(ctx)
+			for range 3 {
+				_, err := p.Call(ctx, abi.HookQuote, nil)
+				var fault *plugin.FaultError
+				if !errors.As(err, &fault) || !strings.Contains(err.Error(), want) {
+					t.Fatalf("want fault containing %q, got %v", want, err)
+				}
+				// Describe and ping still work on a fresh instance.
+				if out, err := p.Call(ctx, abi.HookPing, []byte("hi")); err != nil || string(out) != "hi" {
+					t.Fatalf("plugin did not recover: %q %v", out, err)
+				}
+				assertSafetyServes(t, reg)
+			}
+			if s := p.Stats(); s.Faults != 3 || s.Instances > 2 {
+				t.Errorf("stats %+v: want 3 faults and at most 2 instances", s)
+			}
+		})
+	}
+
+	if after := heapInuse(); after > baseline+16<<20 {
+		t.Errorf("heap in use grew from %d to %d bytes", baseline, after)
+	}
+
+	p, err := rt.Load(ctx, manifest(t, "ok", "pricing", watPath("ok"), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	_, err = p.Call(ctx, abi.HookQuote, nil)
+	var perr *plugin.PluginError
+	if !errors.As(err, &perr) || !strings.Contains(err.Error(), "not implemented") {
+		t.Errorf("unsupported hook: want PluginError, got %v", err)
+	}
+	if p.Stats().Faults != 0 {
+		t.Error("a declined call counted as a fault")
+	}
+}
+
+// TestConcurrentHammerNeverSharesInstances calls one plugin from many
+// goroutines. The guest refuses a call that enters while another is running
+// in the same instance, and numbers calls per instance: every (instance,
+// call number) pair must be seen exactly once and the numbers of each
+// instance must be 1..n with no gaps.
+func TestConcurrentHammerNeverSharesInstances(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	m.Limits.PoolSize = 3
+	m.Limits.Timeout = 0
+	p := mustLoad(t, reg, m)
+	const goroutines, each = 12, 40
+	var mu sync.Mutex
+	seen := map[string]int{}
+	perInstance := map[string]int{}
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				q, err := reg.Pricing().Quote(context.Background(), abi.QuoteRequest{Model: "work", PromptTokens: uint32(g*each + i)})
+				if err != nil {
+					errs <- err
+					return
+				}
+				id, _, _ := strings.Cut(q.Currency, ":")
+				mu.Lock()
+				seen[q.Currency]++
+				perInstance[id]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if len(perInstance) > 3 {
+		t.Errorf("%d instances served calls, pool is 3", len(perInstance))
+	}
+	total := 0
+	for id, n := range perInstance {
+		total += n
+		for k := 1; k <= n; k++ {
+			if seen[fmt.Sprintf("%s:%d", id, k)] != 1 {
+				t.Fatalf("instance %s call %d seen %d times", id, k, seen[fmt.Sprintf("%s:%d", id, k)])
+			}
+		}
+	}
+	if total != goroutines*each || p.Stats().Faults != 0 {
+		t.Errorf("total %d calls, %d faults", total, p.Stats().Faults)
+	}
+}
+
+// TestCallerCancellationIsNotAPluginFault: a caller that gives up while a
+// guest runs gets its context error; the interrupted instance is discarded
+// but the plugin is not blamed.
+func TestCallerCancellationIsNotAPluginFault(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	m.Limits.CrashLoopFailures = 1
+	p := mustLoad(t, reg, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "ok"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	short, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	if _, err := reg.Pricing().Quote(short, abi.QuoteRequest{Model: "loop"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want context.DeadlineExceeded, got %v", err)
+	}
+	if s := p.Stats(); s.Faults != 0 || !s.Healthy {
+		t.Errorf("caller cancellation blamed on the plugin: %+v", s)
+	}
+	if _, err := reg.Pricing().Quote(context.Background(), abi.QuoteRequest{Model: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCrashLoopBreaker: after crash_loop_failures faults within the window
+// the plugin is marked unhealthy and calls fail fast, in pricing's failure
+// direction (the fallback quote), without running the guest; after the
+// cooldown it is tried again.
+func TestCrashLoopBreaker(t *testing.T) {
+	clock := &fakeClock{}
+	fallback := abi.Quote{InputNanosPerToken: 7, OutputNanosPerToken: 9, Currency: "USD", ValidUntilUnixMilli: 1}
+	_, reg := newHost(t, hostOpts{clock: clock.Now, regCfg: plugin.RegistryConfig{FallbackQuote: &fallback}})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	m.Limits.CrashLoopFailures = 3
+	p := mustLoad(t, reg, m)
+	ctx := context.Background()
+	for range 3 {
+		if q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "panic"}); err == nil || q != fallback {
+			t.Fatalf("faulting call: got %+v %v, want the fallback quote and an error", q, err)
+		}
+	}
+	calls := p.Stats().Calls
+	q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "ok"})
+	if !errors.Is(err, plugin.ErrUnhealthy) || q != fallback {
+		t.Fatalf("breaker open: got %+v %v, want fallback and ErrUnhealthy", q, err)
+	}
+	if p.Stats().Calls != calls || p.Stats().Healthy {
+		t.Errorf("guest was called while the breaker was open: %+v", p.Stats())
+	}
+	clock.Advance(31 * time.Second)
+	if q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "ok"}); err != nil || q.Currency == "USD" {
+		t.Fatalf("after cooldown: %+v %v", q, err)
+	}
+}

@@ -1,0 +1,354 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/fabnode/fabnode/abi"
+)
+
+// Plugin is one loaded version of a plugin module: the compiled code and a
+// bounded pool of initialised instances. It is safe for concurrent use; each
+// call borrows an instance exclusively, so at most PoolSize calls run at once
+// and the rest wait (bounded by their context).
+type Plugin struct {
+	name     string
+	kind     abi.Kind
+	manifest Manifest
+	limits   Limits
+	sum      [32]byte
+	desc     abi.Description
+	log      hclog.Logger
+
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	modCfg   wazero.ModuleConfig
+	initArg  []byte // encoded abi.Config
+	start    time.Time
+
+	tokens  chan struct{}  // one per instance that may be checked out
+	idle    chan *instance // initialised, unused instances
+	live    atomic.Int64   // instances alive (idle + in use)
+	calls   atomic.Int64
+	faults  atomic.Int64
+	breaker breaker
+	closed  atomic.Bool
+	closeMu sync.Mutex
+}
+
+func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32]byte) (_ *Plugin, err error) {
+	l := m.Limits.withDefaults()
+	p := &Plugin{
+		name: m.Name, kind: m.kind(), manifest: m, limits: l, sum: sum,
+		log:    r.cfg.Logger.Named("plugin").With("plugin", m.Name, "kind", m.Kind),
+		tokens: make(chan struct{}, l.PoolSize),
+		idle:   make(chan *instance, l.PoolSize),
+	}
+	p.breaker = breaker{max: l.CrashLoopFailures, window: l.CrashLoopWindow, cooldown: l.CrashLoopCooldown, now: r.cfg.Clock}
+	if p.initArg, err = abi.Config(m.Config).AppendBinary(nil); err != nil {
+		return nil, err
+	}
+
+	// One wazero runtime per plugin: the memory limit and the close-on-
+	// context-done behaviour are runtime-wide settings. The compilation cache
+	// is shared. See RATIONALE.md for why close-on-done is always on.
+	p.rt = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
+		WithCompilationCache(r.cache).
+		WithMemoryLimitPages(l.memoryPages()).
+		WithCloseOnContextDone(closeOnContextDone))
+	defer func() {
+		if err != nil {
+			p.rt.Close(context.Background())
+		}
+	}()
+	if _, err = wasi_snapshot_preview1.Instantiate(ctx, p.rt); err != nil {
+		return nil, fmt.Errorf("plugin %q: wasi: %w", m.Name, err)
+	}
+	if p.compiled, err = p.rt.CompileModule(ctx, code); err != nil {
+		return nil, fmt.Errorf("plugin %q: compiling %s: %w", m.Name, m.Path, err)
+	}
+	if err = checkModuleShape(p.compiled); err != nil {
+		return nil, fmt.Errorf("plugin %q: %w", m.Name, err)
+	}
+
+	start := r.start
+	p.modCfg = wazero.NewModuleConfig().
+		WithName(""). // anonymous: the same module is instantiated PoolSize times
+		WithStartFunctions(abi.ExportInitialize).
+		WithRandSource(r.cfg.Rand).
+		WithWalltime(func() (int64, int32) {
+			t := r.cfg.Clock()
+			return t.Unix(), int32(t.Nanosecond())
+		}, sys.ClockResolution(time.Microsecond))
+	// No WithFS, WithEnv, WithArgs, WithStdin: the guest sees no filesystem,
+	// no environment and empty stdin. Monotonic time and sleep are per
+	// instance, see newInstance.
+	p.start = start
+
+	// Pre-initialise the whole pool so that a broken module fails here, at
+	// load, and the request path never pays the ~3 ms instantiation.
+	first, err := p.newInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err = p.selfTest(ctx, first); err != nil {
+		first.close()
+		return nil, err
+	}
+	p.idle <- first
+	for i := 1; i < l.PoolSize; i++ {
+		inst, err := p.newInstance(ctx)
+		if err != nil {
+			p.drainIdle()
+			return nil, err
+		}
+		p.idle <- inst
+	}
+	for i := 0; i < l.PoolSize; i++ {
+		p.tokens <- struct{}{}
+	}
+	p.log.Debug("plugin loaded", "sha256", fmt.Sprintf("%x", sum), "pool", l.PoolSize, "described_as", p.desc.Name)
+	return p, nil
+}
+
+// closeOnContextDone is always true in production; benchmarks switch it off
+// to measure its cost (RATIONALE.md).
+var closeOnContextDone = true
+
+// checkModuleShape refuses a module whose exports or imports do not match
+// ABI v1 before anything runs, with an error naming what is wrong.
+func checkModuleShape(c wazero.CompiledModule) error {
+	want := []struct {
+		name    string
+		params  []api.ValueType
+		results []api.ValueType
+	}{
+		{abi.ExportVersion, nil, []api.ValueType{api.ValueTypeI32}},
+		{abi.ExportAlloc, []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}},
+		{abi.ExportInit, []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
+		{abi.ExportCall, []api.ValueType{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
+	}
+	fns := c.ExportedFunctions()
+	var errs []error
+	for _, w := range want {
+		f, ok := fns[w.name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("missing export %q (not an ABI v%d plugin?)", w.name, abi.Major))
+			continue
+		}
+		if !bytes.Equal(f.ParamTypes(), w.params) || !bytes.Equal(f.ResultTypes(), w.results) {
+			errs = append(errs, fmt.Errorf("export %q has signature %v -> %v, want %v -> %v",
+				w.name, typeNames(f.ParamTypes()), typeNames(f.ResultTypes()), typeNames(w.params), typeNames(w.results)))
+		}
+	}
+	if _, ok := c.ExportedMemories()[abi.ExportMemory]; !ok {
+		errs = append(errs, fmt.Errorf("missing exported memory %q", abi.ExportMemory))
+	}
+	for _, f := range c.ImportedFunctions() {
+		if mod, name, _ := f.Import(); mod != wasi_snapshot_preview1.ModuleName {
+			errs = append(errs, fmt.Errorf("imports %s.%s: only %s is provided", mod, name, wasi_snapshot_preview1.ModuleName))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func typeNames(ts []api.ValueType) []string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = api.ValueTypeName(t)
+	}
+	return s
+}
+
+// selfTest checks that the plugin describes itself as the manifest's kind,
+// implements that kind's hooks, and answers a ping.
+func (p *Plugin) selfTest(ctx context.Context, inst *instance) error {
+	out, err := p.callInstance(ctx, inst, abi.HookDescribe, nil)
+	if err != nil {
+		return fmt.Errorf("plugin %q: self-test describe: %w", p.name, err)
+	}
+	if err := p.desc.UnmarshalBinary(out); err != nil {
+		return fmt.Errorf("plugin %q: self-test describe: %w", p.name, err)
+	}
+	if p.desc.Kind != p.kind {
+		return fmt.Errorf("plugin %q: manifest says kind %s but the module implements %s", p.name, p.kind, p.desc.Kind)
+	}
+	if missing := abi.RequiredHooks(p.kind) &^ p.desc.Hooks; missing != 0 {
+		return fmt.Errorf("plugin %q: %s plugin lacks required hooks %s", p.name, p.kind, hookList(missing))
+	}
+	probe := []byte("fabnode-self-test")
+	out, err = p.callInstance(ctx, inst, abi.HookPing, probe)
+	if err != nil {
+		return fmt.Errorf("plugin %q: self-test ping: %w", p.name, err)
+	}
+	if !bytes.Equal(out, probe) {
+		return fmt.Errorf("plugin %q: self-test ping returned %q, want the input echoed", p.name, out)
+	}
+	return nil
+}
+
+func hookList(s abi.HookSet) string {
+	var b []byte
+	for h := abi.Hook(0); h < 64; h++ {
+		if s.Has(h) {
+			b = fmt.Appendf(b, "%s ", h)
+		}
+	}
+	return string(bytes.TrimSpace(b))
+}
+
+// Name returns the plugin's manifest name.
+func (p *Plugin) Name() string { return p.name }
+
+// Kind returns the plugin's kind.
+func (p *Plugin) Kind() abi.Kind { return p.kind }
+
+// Manifest returns the manifest the plugin was loaded from.
+func (p *Plugin) Manifest() Manifest { return p.manifest }
+
+// SHA256 returns the hash of the loaded module.
+func (p *Plugin) SHA256() [32]byte { return p.sum }
+
+// Description returns what the plugin answered to the describe hook.
+func (p *Plugin) Description() abi.Description { return p.desc }
+
+// Stats is a snapshot of a plugin's counters.
+type Stats struct {
+	Instances int64 // alive: idle plus in use
+	Calls     int64
+	Faults    int64 // calls that discarded their instance
+	Healthy   bool  // false while the crash-loop breaker is open
+}
+
+// Stats returns the plugin's counters.
+func (p *Plugin) Stats() Stats {
+	return Stats{Instances: p.live.Load(), Calls: p.calls.Load(), Faults: p.faults.Load(), Healthy: p.breaker.allow()}
+}
+
+// Call runs hook with an encoded request and returns the encoded result
+// payload (status byte stripped). The result is a copy the caller owns.
+// A *PluginError means the plugin declined; a *FaultError means the
+// instance was discarded; ErrUnhealthy means the call was not attempted.
+func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, error) {
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	if !p.breaker.allow() {
+		return nil, fmt.Errorf("plugin %q: %w", p.name, ErrUnhealthy)
+	}
+	select {
+	case <-p.tokens:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("plugin %q: waiting for a free instance: %w", p.name, ctx.Err())
+	}
+	defer func() { p.tokens <- struct{}{} }()
+	var inst *instance
+	select {
+	case inst = <-p.idle:
+	default:
+		// A previous fault discarded an instance; replace it now.
+		var err error
+		if inst, err = p.newInstance(ctx); err != nil {
+			p.faults.Add(1)
+			p.breaker.fail()
+			return nil, err
+		}
+	}
+	p.calls.Add(1)
+	out, err := p.callInstance(ctx, inst, hook, in)
+	var fault *FaultError
+	if errors.As(err, &fault) {
+		// The instance was interrupted or misbehaved: its state is undefined
+		// either way. But a caller that gave up (client gone, request
+		// deadline) is not the plugin's failure and must not trip the breaker.
+		inst.close()
+		p.live.Add(-1)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("plugin %q: %w (%v)", p.name, ctx.Err(), err)
+		}
+		p.faults.Add(1)
+		p.breaker.fail()
+		p.log.Warn("plugin instance discarded", "error", err)
+		return nil, err
+	}
+	// Return the instance before the token (deferred), so that the
+	// instance count never exceeds the pool size.
+	if p.closed.Load() {
+		inst.close()
+		p.live.Add(-1)
+	} else {
+		p.idle <- inst
+	}
+	return out, err
+}
+
+// Close closes every instance and the plugin's runtime. Calls in flight fail;
+// the Registry only closes a version once its in-flight calls have drained.
+func (p *Plugin) Close(ctx context.Context) error {
+	p.closeMu.Lock()
+	defer p.closeMu.Unlock()
+	if p.closed.Swap(true) {
+		return nil
+	}
+	p.drainIdle()
+	return p.rt.Close(ctx)
+}
+
+func (p *Plugin) drainIdle() {
+	for {
+		select {
+		case inst := <-p.idle:
+			inst.close()
+			p.live.Add(-1)
+		default:
+			return
+		}
+	}
+}
+
+// breaker marks a plugin unhealthy after max faults within window, for
+// cooldown. While open, calls fail fast in the kind's failure direction
+// instead of burning ~3 ms re-instantiating a module that keeps crashing.
+type breaker struct {
+	mu        sync.Mutex
+	max       int
+	window    time.Duration
+	cooldown  time.Duration
+	now       func() time.Time
+	failures  []time.Time
+	openUntil time.Time
+}
+
+func (b *breaker) fail() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	keep := b.failures[:0]
+	for _, t := range b.failures {
+		if now.Sub(t) < b.window {
+			keep = append(keep, t)
+		}
+	}
+	b.failures = append(keep, now)
+	if len(b.failures) >= b.max {
+		b.openUntil = now.Add(b.cooldown)
+		b.failures = b.failures[:0]
+	}
+}
+
+func (b *breaker) allow() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.now().Before(b.openUntil)
+}

@@ -1,0 +1,177 @@
+// Command safety is the built-in safety plugin: phrase-based prompt checks
+// (deny or mask), a streamed output filter that catches a blocked phrase even
+// when it is split across chunks, and PII redaction (e-mail addresses, phone
+// numbers, payment card numbers).
+//
+// Configuration (all optional; lists are separated by "|", matching is
+// case-insensitive):
+//
+//	deny_prompt        phrases that make a prompt be refused
+//	mask_prompt        phrases replaced by "[masked]" in the prompt (rewrite)
+//	max_prompt_bytes   refuse longer prompts (default 0 = no limit)
+//	deny_output        phrases that cut a streamed response
+//	redact             which PII to redact: any of email, phone, card (default "email|phone|card")
+//
+// Build: GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o safety.wasm .
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/fabnode/fabnode/sdk"
+)
+
+type config struct {
+	denyPrompt, maskPrompt, denyOutput [][]byte // lower-cased
+	maxPromptBytes                     int
+	holdBack                           int // longest deny_output phrase - 1
+	redactors                          []redactor
+}
+
+type redactor struct {
+	re   *regexp.Regexp
+	with []byte
+}
+
+var cfg config
+
+var knownRedactors = map[string]redactor{
+	"email": {regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`), []byte("[email]")},
+	"phone": {regexp.MustCompile(`\+?\d[\d ().\-]{7,}\d`), []byte("[phone]")},
+	"card":  {regexp.MustCompile(`\b(?:\d[ \-]?){12,18}\d\b`), []byte("[card]")},
+}
+
+func lowerList(c sdk.Config, key string) [][]byte {
+	var out [][]byte
+	for _, s := range c.List(key, "|") {
+		out = append(out, bytes.ToLower([]byte(s)))
+	}
+	return out
+}
+
+func configure(c sdk.Config) error {
+	n := config{denyPrompt: lowerList(c, "deny_prompt"), maskPrompt: lowerList(c, "mask_prompt"), denyOutput: lowerList(c, "deny_output")}
+	maxBytes, err := c.Int("max_prompt_bytes", 0)
+	if err != nil {
+		return err
+	}
+	n.maxPromptBytes = int(maxBytes)
+	for _, p := range n.denyOutput {
+		n.holdBack = max(n.holdBack, len(p)-1)
+	}
+	kinds := c.List("redact", "|")
+	if _, set := c["redact"]; !set {
+		kinds = []string{"card", "email", "phone"} // card before phone: a card number also looks like a phone number
+	}
+	for _, k := range kinds {
+		r, ok := knownRedactors[k]
+		if !ok {
+			return fmt.Errorf(`config "redact": unknown kind %q (want email, phone or card)`, k)
+		}
+		n.redactors = append(n.redactors, r)
+	}
+	cfg = n
+	return nil
+}
+
+func firstMatch(text []byte, phrases [][]byte) []byte {
+	lower := bytes.ToLower(text)
+	for _, p := range phrases {
+		if bytes.Contains(lower, p) {
+			return p
+		}
+	}
+	return nil
+}
+
+func checkPrompt(req sdk.PromptCheck) (sdk.Verdict, error) {
+	if cfg.maxPromptBytes > 0 && len(req.Prompt) > cfg.maxPromptBytes {
+		return sdk.Verdict{Action: sdk.Deny, Reason: fmt.Sprintf("prompt longer than %d bytes", cfg.maxPromptBytes)}, nil
+	}
+	if p := firstMatch(req.Prompt, cfg.denyPrompt); p != nil {
+		return sdk.Verdict{Action: sdk.Deny, Reason: fmt.Sprintf("prompt contains blocked phrase %q", p)}, nil
+	}
+	if firstMatch(req.Prompt, cfg.maskPrompt) == nil {
+		return sdk.Verdict{Action: sdk.Allow}, nil
+	}
+	out := req.Prompt
+	for _, p := range cfg.maskPrompt {
+		out = replaceFold(out, p, []byte("[masked]"))
+	}
+	return sdk.Verdict{Action: sdk.Rewrite, Reason: "masked phrases", Rewritten: out}, nil
+}
+
+// replaceFold replaces every case-insensitive occurrence of the lower-case
+// ASCII-or-UTF-8 phrase p in s. It compares rune by rune so that byte offsets
+// stay those of the original text.
+func replaceFold(s, p, with []byte) []byte {
+	var out []byte
+	for i := 0; i < len(s); {
+		if hasPrefixFold(s[i:], p) {
+			out = append(out, with...)
+			i += prefixLenFold(s[i:], p)
+			continue
+		}
+		_, n := utf8.DecodeRune(s[i:])
+		out = append(out, s[i:i+n]...)
+		i += n
+	}
+	return out
+}
+
+func hasPrefixFold(s, p []byte) bool { return prefixLenFold(s, p) >= 0 }
+
+// prefixLenFold returns how many bytes of s match p case-insensitively, or -1.
+func prefixLenFold(s, p []byte) int {
+	i := 0
+	for len(p) > 0 {
+		if i >= len(s) {
+			return -1
+		}
+		r1, n1 := utf8.DecodeRune(s[i:])
+		r2, n2 := utf8.DecodeRune(p)
+		if !bytes.EqualFold(utf8.AppendRune(nil, r1), utf8.AppendRune(nil, r2)) {
+			return -1
+		}
+		i, p = i+n1, p[n2:]
+	}
+	return i
+}
+
+// filterChunk scans held-back state plus the new chunk. It emits all but the
+// last holdBack bytes (cut at a rune boundary) and keeps those as state, so
+// a blocked phrase split across chunks is still seen whole.
+func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
+	buf := append(append(make([]byte, 0, len(req.State)+len(req.Chunk)), req.State...), req.Chunk...)
+	if p := firstMatch(buf, cfg.denyOutput); p != nil {
+		return sdk.ChunkResult{Action: sdk.Deny, Reason: fmt.Sprintf("output contains blocked phrase %q", p)}, nil
+	}
+	if req.Final {
+		return sdk.ChunkResult{Action: sdk.Allow, Emit: buf}, nil
+	}
+	cut := max(len(buf)-cfg.holdBack, 0)
+	for cut > 0 && cut < len(buf) && !utf8.RuneStart(buf[cut]) {
+		cut--
+	}
+	return sdk.ChunkResult{Action: sdk.Allow, Emit: buf[:cut], State: buf[cut:]}, nil
+}
+
+func redact(req sdk.RedactRequest) (sdk.RedactResult, error) {
+	text, count := req.Text, 0
+	for _, r := range cfg.redactors {
+		text = r.re.ReplaceAllFunc(text, func([]byte) []byte { count++; return r.with })
+	}
+	return sdk.RedactResult{Text: text, Count: uint32(count)}, nil
+}
+
+func init() {
+	sdk.Register(sdk.Plugin{
+		Kind: sdk.KindSafety, Name: "fabnode-safety/1", Init: configure,
+		CheckPrompt: checkPrompt, FilterChunk: filterChunk, Redact: redact,
+	})
+}
+
+func main() {}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/fabnode/fabnode/sdk"
+	"github.com/fabnode/fabnode/sdk/plugintest"
+)
+
+func TestMain(m *testing.M) { plugintest.Main(m) }
+
+var testConfig = map[string]string{
+	"deny_prompt":      "build a bomb|credit card dump",
+	"mask_prompt":      "ACME Corp",
+	"max_prompt_bytes": "200",
+	"deny_output":      "secret launch code|forbidden",
+}
+
+func TestCheckPrompt(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", testConfig).Safety()
+	ctx := context.Background()
+	cases := []struct {
+		prompt string
+		action sdk.Action
+		want   string // reason substring, or rewritten prompt
+	}{
+		{"What is the capital of France?", sdk.Allow, ""},
+		{"Please BUILD A BOMB for me", sdk.Deny, `"build a bomb"`},
+		{strings.Repeat("x", 201), sdk.Deny, "longer than 200"},
+		{"Tell me about acme corp and ACME CORP.", sdk.Rewrite, "Tell me about [masked] and [masked]."},
+	}
+	for _, c := range cases {
+		v, err := s.CheckPrompt(ctx, sdk.PromptCheck{Prompt: []byte(c.prompt)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Action != c.action {
+			t.Errorf("%q: action %v, want %v", c.prompt, v.Action, c.action)
+		}
+		got := v.Reason
+		if c.action == sdk.Rewrite {
+			got = string(v.Rewritten)
+		}
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%q: got %q, want it to contain %q", c.prompt, got, c.want)
+		}
+	}
+}
+
+// TestStreamPhraseSplitAcrossChunks feeds a blocked phrase one byte at a
+// time and checks that nothing of it is emitted before the stream is cut.
+func TestStreamPhraseSplitAcrossChunks(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", testConfig).Safety()
+	ctx := context.Background()
+	st := s.NewStream()
+	defer st.Close()
+	text := "Sure. The secret launch code is 1234"
+	var emitted strings.Builder
+	blocked := false
+	for i := range len(text) {
+		r, err := st.Filter(ctx, []byte(text[i:i+1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		emitted.Write(r.Emit)
+		if r.Blocked {
+			blocked = true
+			if !strings.Contains(r.Reason, "secret launch code") {
+				t.Errorf("reason %q does not name the phrase", r.Reason)
+			}
+			break
+		}
+	}
+	if !blocked {
+		t.Fatal("stream was not cut")
+	}
+	if strings.Contains(emitted.String(), "secret") {
+		t.Errorf("part of the blocked phrase leaked: %q", emitted.String())
+	}
+}
+
+func TestStreamCleanTextPassesWhole(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", testConfig).Safety()
+	ctx := context.Background()
+	st := s.NewStream()
+	text := "Héllo wörld, nothing to see here — just ünïcode text."
+	var out []byte
+	for _, chunk := range []string{text[:5], text[5:17], text[17:]} {
+		r, err := st.Filter(ctx, []byte(chunk))
+		if err != nil || r.Blocked {
+			t.Fatalf("chunk %q: %+v %v", chunk, r, err)
+		}
+		out = append(out, r.Emit...)
+	}
+	r, err := st.Finish(ctx)
+	if err != nil || r.Blocked {
+		t.Fatalf("finish: %+v %v", r, err)
+	}
+	out = append(out, r.Emit...)
+	if string(out) != text {
+		t.Errorf("got %q, want %q", out, text)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", nil).Safety()
+	text := "Mail jane.doe@example.com or call +1 (555) 123-4567; card 4111 1111 1111 1111."
+	got, n, err := s.Redact(context.Background(), []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Mail [email] or call [phone]; card [card]."
+	if string(got) != want || n != 3 {
+		t.Errorf("got %q (%d), want %q (3)", got, n, want)
+	}
+}
+
+func TestUnknownRedactorRejected(t *testing.T) {
+	rt := plugintest.NewRuntime(t)
+	m := plugintest.Manifest(t, "s", "safety", plugintest.Build(t, "."), map[string]string{"redact": "email|ssn"})
+	if _, err := rt.Load(context.Background(), m); err == nil || !strings.Contains(err.Error(), `unknown kind "ssn"`) {
+		t.Fatalf("want error naming ssn, got %v", err)
+	}
+}

@@ -38,6 +38,12 @@ run() { "$BIN" bench "$@" | tee -a "$RESULTS"; }
 
 echo "# label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
 run --bare "$MODEL" --label bare --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS"
+run --bare "$MODEL" --engine --label engine --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS"
+if [ "${SKIP_PORTABLE:-0}" != 1 ]; then
+  # The same bare loop built without -march=native, to price the flag.
+  CGO_CFLAGS=-O2 CGO_CXXFLAGS=-O2 go build -o "$WORK/fabnode-portable" ./host/cmd/fabnode
+  "$WORK/fabnode-portable" bench --bare "$MODEL" --label bare-portable --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS" | tee -a "$RESULTS"
+fi
 
 cat > "$WORK/bench.hcl" <<HCL
 api { listen = "127.0.0.1:$FAB_PORT" }
@@ -82,8 +88,12 @@ echo "# ratios (same run, same machine)"
 awk -F'\t' '
   { agg[$1 "/" $2] = $5; dec[$1 "/" $2] = $6; ttft[$1 "/" $2] = $7 }
   END {
+    if (("bare/1" in dec) && ("engine/1" in dec))
+      printf "engine in-process 1 stream / bare loop, decode tok/s: %.3f\n", dec["engine/1"] / dec["bare/1"]
     if (("bare/1" in dec) && ("fabnode/1" in dec))
       printf "fabnode API 1 stream / bare loop, decode tok/s: %.3f\n", dec["fabnode/1"] / dec["bare/1"]
+    if (("bare/1" in dec) && ("bare-portable/1" in dec))
+      printf "bare loop -march=native / portable build, decode tok/s: %.3f\n", dec["bare/1"] / dec["bare-portable/1"]
     for (k in agg) {
       split(k, p, "/")
       if (p[1] == "fabnode" && ("ollama/" p[2] in agg)) {

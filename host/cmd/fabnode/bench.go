@@ -21,6 +21,7 @@ func benchCmd() *cobra.Command {
 		url, model, bare, streams, label string
 		requests, tokens, words          int
 		ctxSize, threads, batch          int
+		viaEngine                        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -36,7 +37,7 @@ Each line printed is tab-separated:
 			defer stop()
 			out := cmd.OutOrStdout()
 			if bare != "" {
-				s, err := runBare(bare, requests, tokens, words, engine.Options{Parallel: 1, ContextSize: ctxSize, Threads: threads, BatchSize: batch})
+				s, err := runInProcess(bare, viaEngine, requests, tokens, words, engine.Options{Parallel: 1, ContextSize: ctxSize, Threads: threads, BatchSize: batch})
 				if err != nil {
 					return err
 				}
@@ -69,15 +70,17 @@ Each line printed is tab-separated:
 	f.IntVar(&requests, "requests", 4, "requests per stream")
 	f.IntVar(&tokens, "tokens", 128, "max_tokens per request")
 	f.IntVar(&words, "prompt-words", 48, "prompt length in words")
+	f.BoolVar(&viaEngine, "engine", false, "with --bare: go through the engine's scheduler (in-process, no HTTP)")
 	f.IntVar(&ctxSize, "ctx-size", 2048, "bare: context size")
 	f.IntVar(&threads, "threads", 0, "bare: CPU threads (0 = all)")
 	f.IntVar(&batch, "batch-size", 512, "bare: batch size")
 	return cmd
 }
 
-// runBare loads path and runs the bare loop over the same chat-templated
-// prompts the endpoint runs get.
-func runBare(path string, requests, tokens, words int, opts engine.Options) (loadgen.Summary, error) {
+// runInProcess loads path and runs the bare loop (or, with viaEngine, the
+// engine's scheduler) over the same chat-templated prompts the endpoint
+// runs get.
+func runInProcess(path string, viaEngine bool, requests, tokens, words int, opts engine.Options) (loadgen.Summary, error) {
 	m, err := engine.Load(path, opts, nil)
 	if err != nil {
 		return loadgen.Summary{}, err
@@ -89,14 +92,50 @@ func runBare(path string, requests, tokens, words int, opts engine.Options) (loa
 	start := time.Now()
 	for i := 0; i < requests; i++ {
 		p := format.Render([]chat.Message{{Role: "user", Content: loadgen.Prompt(words, i)}})
-		r, err := m.BareGenerate(p, tokens)
+		var sample loadgen.Sample
+		if viaEngine {
+			sample, err = engineSample(m, p, tokens)
+		} else {
+			var r engine.BareResult
+			r, err = m.BareGenerate(p, tokens)
+			sample = loadgen.Sample{TTFT: r.TTFT, Tokens: r.Tokens, DecodeTime: r.DecodeTime}
+		}
 		if err != nil {
 			return loadgen.Summary{}, err
 		}
-		res.Samples = append(res.Samples, loadgen.Sample{TTFT: r.TTFT, Tokens: r.Tokens, DecodeTime: r.DecodeTime})
+		res.Samples = append(res.Samples, sample)
 	}
 	res.Wall = time.Since(start)
 	return res.Summarize(), nil
+}
+
+func engineSample(m *engine.Model, prompt string, tokens int) (loadgen.Sample, error) {
+	sp := engine.DefaultSampling()
+	sp.Temperature = 0
+	start := time.Now()
+	st, err := m.Generate(context.Background(), engine.Request{Prompt: prompt, MaxTokens: tokens, Sampling: sp})
+	if err != nil {
+		return loadgen.Sample{}, err
+	}
+	var s loadgen.Sample
+	var first time.Time
+	for {
+		e, ok := st.Next()
+		if !ok {
+			return s, nil
+		}
+		if e.Err != nil {
+			return s, e.Err
+		}
+		if e.Tokens > 0 {
+			if s.Tokens == 0 {
+				first = e.At
+				s.TTFT = e.At.Sub(start)
+			}
+			s.Tokens++
+			s.DecodeTime = e.At.Sub(first)
+		}
+	}
 }
 
 func printSummary(w interface{ Write([]byte) (int, error) }, label string, s loadgen.Summary) {

@@ -59,7 +59,7 @@ func start(t *testing.T, parallel int) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20}, mgr, nil).Handler())
+	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20}, mgr, nil, nil).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		mgr.Close()

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fabnode/fabnode/abi"
 	"github.com/fabnode/fabnode/host/chat"
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/models"
@@ -20,8 +21,9 @@ type shape interface {
 	endpoint() string
 	prompt(m *models.Loaded) (prompt string, stops []string)
 	chunk(base responseBase, text string, first bool, finish *string) any
+	finalChunk(base responseBase, finish string, ext *extension) any
 	usageChunk(base responseBase, u usage) any
-	whole(base responseBase, text, finish string, u usage) any
+	whole(base responseBase, text, finish string, u usage, ext *extension) any
 }
 
 type responseBase struct {
@@ -97,11 +99,11 @@ func (f *samplingFields) engineRequest() (engine.Request, *apiError) {
 	}
 	if f.ResponseFormat != nil {
 		switch f.ResponseFormat.Type {
-		case "text":
+		case "text", "markdown", "html", "plain":
 		case "json_object":
 			req.Sampling.Grammar = engine.JSONGrammar
 		default:
-			return req, invalid("response_format.type", "response_format.type %q is not supported (text, json_object)", f.ResponseFormat.Type)
+			return req, invalid("response_format.type", "response_format.type %q is not supported (text, json_object; fabnode also shapes markdown, html, plain)", f.ResponseFormat.Type)
 		}
 	}
 	max := f.MaxTokens
@@ -149,8 +151,8 @@ func (f *samplingFields) engineRequest() (engine.Request, *apiError) {
 	return req, nil
 }
 
-// generate runs one request through the model and writes the response,
-// streamed or whole.
+// generate runs one request through the policies and the model and writes
+// the response, streamed or whole.
 func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFields, sh shape) {
 	start := time.Now()
 	req, e := f.engineRequest()
@@ -172,25 +174,72 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFie
 	prompt, stops := sh.prompt(loaded)
 	req.Prompt = prompt
 	req.Stop = append(append([]string(nil), req.Stop...), stops...)
+	base := responseBase{ID: newID(idPrefix(sh)), Created: start.Unix(), Model: loaded.Name}
 
-	stream, err := loaded.Model.Generate(ctx, req)
-	if err != nil {
-		s.fail(w, sh.endpoint(), loaded.Name, generateError(sh.endpoint(), err))
+	g, hit, e := s.admit(ctx, loaded, f, &req, base.ID)
+	if e != nil {
+		s.fail(w, sh.endpoint(), loaded.Name, e)
 		return
 	}
-	base := responseBase{ID: newID(idPrefix(sh)), Created: start.Unix(), Model: loaded.Name}
+	defer g.close()
 	var out outcome
-	if f.Stream {
-		out = s.stream(w, cancel, stream, sh, base, f.StreamOptions != nil && f.StreamOptions.IncludeUsage)
+	if hit != nil {
+		out = outcome{status: http.StatusOK, text: hit.Text, finish: engine.FinishReason(hit.Finish), usage: hit.Usage}
 	} else {
-		out = collect(stream)
-		if out.err != nil && out.finish != engine.FinishCancelled {
+		stream, err := loaded.Model.Generate(ctx, req)
+		if err != nil {
+			s.fail(w, sh.endpoint(), loaded.Name, generateError(sh.endpoint(), err))
+			return
+		}
+		if f.Stream {
+			out = s.stream(w, ctx, cancel, stream, sh, base, g, f.StreamOptions != nil && f.StreamOptions.IncludeUsage)
+			s.record(sh.endpoint(), loaded.Name, start, req.Prompt, out)
+			return
+		}
+		out = s.collect(ctx, cancel, stream, g)
+		if out.err != nil && out.finish == engine.FinishError {
 			s.fail(w, sh.endpoint(), loaded.Name, &apiError{status: http.StatusInternalServerError, Type: "server_error", Message: out.err.Error()})
 			return
 		}
-		writeJSON(w, http.StatusOK, sh.whole(base, out.text, string(out.finish), toUsage(out.usage)))
+		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter {
+			out.text = s.shapeText(ctx, ff, out.text)
+		}
+		g.remember(cachedAnswer{Text: out.text, Finish: string(out.finish), Usage: out.usage})
 	}
-	s.record(sh.endpoint(), loaded.Name, start, prompt, out)
+	g.bill(out.usage)
+	if f.Stream { // a cache hit, streamed as one chunk
+		s.replay(w, sh, base, g, out, f.StreamOptions != nil && f.StreamOptions.IncludeUsage)
+	} else {
+		writeJSON(w, http.StatusOK, sh.whole(base, out.text, string(out.finish), toUsage(out.usage), &g.ext))
+	}
+	s.record(sh.endpoint(), loaded.Name, start, req.Prompt, out)
+}
+
+// formatOf maps response_format to the format plugin's formats: OpenAI's
+// json_object, plus fabnode's markdown, html and plain.
+func formatOf(f *samplingFields) (abi.Format, bool) {
+	if f.ResponseFormat == nil {
+		return 0, false
+	}
+	switch f.ResponseFormat.Type {
+	case "json_object":
+		return abi.FormatJSON, true
+	case "markdown":
+		return abi.FormatMarkdown, true
+	case "html":
+		return abi.FormatHTML, true
+	case "plain":
+		return abi.FormatPlain, true
+	}
+	return 0, false
+}
+
+func (s *Server) shapeText(ctx context.Context, f abi.Format, text string) string {
+	if s.policy == nil {
+		return text
+	}
+	out, _ := s.policy.Format(ctx, f, text)
+	return out
 }
 
 // outcome is what a finished generation leaves for logs and metrics.
@@ -203,83 +252,133 @@ type outcome struct {
 	status int
 }
 
-func collect(st *engine.Stream) outcome {
+// pump reads the engine stream through the output policies, calling emit
+// with every piece of text that may go to the client. It ends the
+// generation when the safety policy blocks the output.
+func pump(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *guard, emit func(string)) outcome {
+	// Policies still run (and the final proof is still committed) after the
+	// generation is cancelled.
+	ctx = context.WithoutCancel(ctx)
 	o := outcome{status: http.StatusOK}
 	var text []byte
+	blocked := false
 	for {
 		e, ok := st.Next()
 		if !ok {
 			break
 		}
-		text = append(text, e.Text...)
 		if e.Tokens > 0 {
 			o.times = append(o.times, e.At)
+		}
+		if !blocked && (e.Text != "" || e.Tokens > 0) {
+			var t string
+			t, blocked = g.chunk(ctx, e.Text, e.Tokens)
+			if blocked {
+				cancel() // stop generating: nothing more will be sent
+			}
+			if t != "" {
+				text = append(text, t...)
+				emit(t)
+			}
 		}
 		if e.Done {
 			o.finish, o.usage, o.err = e.Finish, e.Usage, e.Err
 		}
 	}
+	if !blocked && o.finish != engine.FinishError && o.finish != engine.FinishCancelled {
+		var t string
+		t, blocked = g.finish(ctx)
+		if t != "" {
+			text = append(text, t...)
+			emit(t)
+		}
+	} else {
+		g.finish(ctx) // records the block and the final commitment
+	}
+	if blocked {
+		o.finish, o.err = engine.FinishContentFilter, nil
+	}
 	o.text = string(text)
 	return o
 }
 
-// stream writes server-sent events as tokens arrive. A failed write means
-// the client is gone: cancel stops generation at the next decode step.
-func (s *Server) stream(w http.ResponseWriter, cancel context.CancelFunc, st *engine.Stream, sh shape, base responseBase, includeUsage bool) outcome {
+func (s *Server) collect(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *guard) outcome {
+	return pump(ctx, cancel, st, g, func(string) {})
+}
+
+// sse writes server-sent events; a failed write means the client is gone,
+// and cancel stops generation at the next decode step.
+type sse struct {
+	w      http.ResponseWriter
+	rc     *http.ResponseController
+	cancel context.CancelFunc
+	alive  bool
+}
+
+func startSSE(w http.ResponseWriter, cancel context.CancelFunc) *sse {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Connection", "keep-alive")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	o := outcome{status: http.StatusOK}
-	var text []byte
-	alive := true
-	send := func(v any) {
-		if !alive || v == nil {
-			return
-		}
-		b, _ := json.Marshal(v)
-		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil || rc.Flush() != nil {
-			alive = false
-			cancel()
-		}
+	return &sse{w: w, rc: http.NewResponseController(w), cancel: cancel, alive: true}
+}
+
+func (e *sse) send(v any) {
+	if !e.alive || v == nil {
+		return
 	}
-	send(sh.chunk(base, "", true, nil))
-	for {
-		e, ok := st.Next()
-		if !ok {
-			break
-		}
-		if e.Tokens > 0 {
-			o.times = append(o.times, e.At)
-		}
-		if e.Text != "" {
-			text = append(text, e.Text...)
-			send(sh.chunk(base, e.Text, false, nil))
-		}
-		if !e.Done {
-			continue
-		}
-		o.finish, o.usage, o.err = e.Finish, e.Usage, e.Err
-		if e.Finish == engine.FinishError || e.Finish == engine.FinishCancelled {
-			// Cancelled with the client still reading: the request timed out.
-			send(map[string]any{"error": &apiError{Type: "server_error", Message: fmt.Sprint("generation ended: ", e.Err)}})
-			break
-		}
-		finish := string(e.Finish)
-		send(sh.chunk(base, "", false, &finish))
+	b, _ := json.Marshal(v)
+	if _, err := fmt.Fprintf(e.w, "data: %s\n\n", b); err != nil || e.rc.Flush() != nil {
+		e.alive = false
+		e.cancel()
+	}
+}
+
+func (e *sse) done() {
+	if e.alive {
+		_, _ = fmt.Fprint(e.w, "data: [DONE]\n\n")
+		_ = e.rc.Flush()
+	}
+}
+
+// end sends the closing chunks of a stream: an error event for a failed
+// generation, else the finish reason (with fabnode's extension) and usage.
+func (e *sse) end(sh shape, base responseBase, o outcome, ext *extension, includeUsage bool) {
+	if o.finish == engine.FinishError || o.finish == engine.FinishCancelled {
+		// Cancelled with the client still reading: the request timed out.
+		e.send(map[string]any{"error": &apiError{Type: "server_error", Message: fmt.Sprint("generation ended: ", o.err)}})
+	} else {
+		finish := string(o.finish)
+		e.send(sh.finalChunk(base, finish, ext))
 		if includeUsage {
-			send(sh.usageChunk(base, toUsage(e.Usage)))
+			e.send(sh.usageChunk(base, toUsage(o.usage)))
 		}
 	}
-	if alive {
-		_, _ = fmt.Fprint(w, "data: [DONE]\n\n")
-		_ = rc.Flush()
+	e.done()
+}
+
+func (s *Server) stream(w http.ResponseWriter, ctx context.Context, cancel context.CancelFunc, st *engine.Stream, sh shape, base responseBase, g *guard, includeUsage bool) outcome {
+	e := startSSE(w, cancel)
+	e.send(sh.chunk(base, "", true, nil))
+	o := pump(ctx, cancel, st, g, func(t string) { e.send(sh.chunk(base, t, false, nil)) })
+	g.bill(o.usage)
+	if o.finish != engine.FinishCancelled && o.finish != engine.FinishError {
+		g.remember(cachedAnswer{Text: o.text, Finish: string(o.finish), Usage: o.usage})
 	}
-	o.text = string(text)
+	e.end(sh, base, o, &g.ext, includeUsage)
 	return o
+}
+
+// replay streams a cached answer.
+func (s *Server) replay(w http.ResponseWriter, sh shape, base responseBase, g *guard, o outcome, includeUsage bool) {
+	e := startSSE(w, func() {})
+	e.send(sh.chunk(base, "", true, nil))
+	if o.text != "" {
+		e.send(sh.chunk(base, o.text, false, nil))
+	}
+	e.end(sh, base, o, &g.ext, includeUsage)
 }
 
 func toUsage(u engine.Usage) usage {
@@ -387,13 +486,19 @@ func (chatShape) chunk(b responseBase, text string, first bool, finish *string) 
 		Choices: []chatChoice{{Delta: delta, FinishReason: finish}}}
 }
 
+func (c chatShape) finalChunk(b responseBase, finish string, ext *extension) any {
+	r := c.chunk(b, "", false, &finish).(chatResponse)
+	r.Fabnode = ext
+	return r
+}
+
 func (chatShape) usageChunk(b responseBase, u usage) any {
 	return chatResponse{ID: b.ID, Object: "chat.completion.chunk", Created: b.Created, Model: b.Model, Choices: []chatChoice{}, Usage: &u}
 }
 
-func (chatShape) whole(b responseBase, text, finish string, u usage) any {
+func (chatShape) whole(b responseBase, text, finish string, u usage, ext *extension) any {
 	return chatResponse{ID: b.ID, Object: "chat.completion", Created: b.Created, Model: b.Model,
-		Choices: []chatChoice{{Message: &chatOut{Role: "assistant", Content: &text}, FinishReason: &finish}}, Usage: &u}
+		Choices: []chatChoice{{Message: &chatOut{Role: "assistant", Content: &text}, FinishReason: &finish}}, Usage: &u, Fabnode: ext}
 }
 
 // completionShape passes the prompt through untouched.
@@ -411,11 +516,17 @@ func (completionShape) chunk(b responseBase, text string, first bool, finish *st
 		Choices: []completionChoice{{Text: text, FinishReason: finish}}}
 }
 
+func (c completionShape) finalChunk(b responseBase, finish string, ext *extension) any {
+	r := c.chunk(b, "", false, &finish).(completionResponse)
+	r.Fabnode = ext
+	return r
+}
+
 func (completionShape) usageChunk(b responseBase, u usage) any {
 	return completionResponse{ID: b.ID, Object: "text_completion", Created: b.Created, Model: b.Model, Choices: []completionChoice{}, Usage: &u}
 }
 
-func (completionShape) whole(b responseBase, text, finish string, u usage) any {
+func (completionShape) whole(b responseBase, text, finish string, u usage, ext *extension) any {
 	return completionResponse{ID: b.ID, Object: "text_completion", Created: b.Created, Model: b.Model,
-		Choices: []completionChoice{{Text: text, FinishReason: &finish}}, Usage: &u}
+		Choices: []completionChoice{{Text: text, FinishReason: &finish}}, Usage: &u, Fabnode: ext}
 }

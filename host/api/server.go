@@ -11,6 +11,7 @@ import (
 
 	"github.com/fabnode/fabnode/host/metrics"
 	"github.com/fabnode/fabnode/host/models"
+	"github.com/fabnode/fabnode/host/policy"
 )
 
 // Config tunes the API server.
@@ -19,26 +20,31 @@ type Config struct {
 	RequestTimeout time.Duration // whole-request limit; 0: none
 	LogPrompts     bool          // include prompt and completion text in request logs
 	Version        string        // reported by /health
+	NodeKey        string        // hex Ed25519 public key that verifies commitments
+	// ReloadPlugin serves POST /admin/plugins/reload (loopback only).
+	ReloadPlugin func(ctx context.Context, name string) error
 }
 
 // Server is the HTTP API over a model manager.
 type Server struct {
 	cfg     Config
 	models  *models.Manager
+	policy  *policy.Pipeline // nil: no policies
 	metrics *metrics.Metrics
 	log     hclog.Logger
 	started time.Time
 }
 
-// New returns a server; its metrics read scheduler state from mgr.
-func New(cfg Config, mgr *models.Manager, log hclog.Logger) *Server {
+// New returns a server; its metrics read scheduler state from mgr. pipe
+// runs the plugin policies around each request; nil serves without any.
+func New(cfg Config, mgr *models.Manager, pipe *policy.Pipeline, log hclog.Logger) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	s := &Server{cfg: cfg, models: mgr, log: log.Named("api"), started: time.Now()}
+	s := &Server{cfg: cfg, models: mgr, policy: pipe, log: log.Named("api"), started: time.Now()}
 	s.metrics = metrics.New(s.schedulerStats)
 	return s
 }
@@ -54,6 +60,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/models", s.handleModels)
 	mux.HandleFunc("GET /v1/models/{id...}", s.handleModel)
 	mux.HandleFunc("GET /health", s.handleHealth)
+	mux.HandleFunc("GET /v1/quote", s.handleQuote)
+	mux.HandleFunc("POST /admin/plugins/reload", s.handleReload)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("unknown_url", "Unknown request URL: %s %s", r.Method, r.URL.Path))

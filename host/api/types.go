@@ -166,6 +166,7 @@ type chatResponse struct {
 	SystemFingerprint string       `json:"system_fingerprint,omitempty"`
 	Choices           []chatChoice `json:"choices"`
 	Usage             *usage       `json:"usage,omitempty"`
+	Fabnode           *extension   `json:"fabnode,omitempty"`
 }
 
 type completionChoice struct {
@@ -183,4 +184,5 @@ type completionResponse struct {
 	SystemFingerprint string             `json:"system_fingerprint,omitempty"`
 	Choices           []completionChoice `json:"choices"`
 	Usage             *usage             `json:"usage,omitempty"`
+	Fabnode           *extension         `json:"fabnode,omitempty"`
 }

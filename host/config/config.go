@@ -27,6 +27,15 @@ type Config struct {
 type NodeConfig struct {
 	Name    string `mapstructure:"name" check:"nonempty"`
 	DataDir string `mapstructure:"data_dir" check:"nonempty" config:"path"`
+	// KeyFile holds the node's Ed25519 signing key (created, mode 0600, on
+	// first start); "" = <data_dir>/node.key. The key is never logged.
+	KeyFile string `mapstructure:"key_file" config:"path"`
+	// ProofCheckpointTokens is how many output tokens one signed proof
+	// checkpoint covers.
+	ProofCheckpointTokens int `mapstructure:"proof_checkpoint_tokens" check:"min=1,max=1000000000"`
+	// PluginWatch polls plugin files for changes and hot-swaps them; 0 = off
+	// (SIGHUP and `fabnode plugin reload` still work).
+	PluginWatch time.Duration `mapstructure:"plugin_watch" check:"min=0"`
 }
 
 type LogConfig struct {
@@ -44,6 +53,9 @@ type APIConfig struct {
 	RequestTimeout    time.Duration `mapstructure:"request_timeout" check:"min=1ms"`
 	// MaxQueue is how many requests may wait for a slot; 0 rejects when busy.
 	MaxQueue int `mapstructure:"max_queue" check:"min=0,max=1000000"`
+	// ResponseCacheBytes bounds the host-owned response cache the cache
+	// plugin's policy fills; 0 disables it.
+	ResponseCacheBytes ByteSize `mapstructure:"response_cache_bytes" check:"min=0"`
 }
 
 type EngineConfig struct {
@@ -89,14 +101,15 @@ type PluginConfig struct {
 // file, env and flags.
 func Default() *Config {
 	return &Config{
-		Node: NodeConfig{Name: "fabnode", DataDir: "./data"},
+		Node: NodeConfig{Name: "fabnode", DataDir: "./data", ProofCheckpointTokens: 1000, PluginWatch: 2 * time.Second},
 		Log:  LogConfig{Level: "info", Format: "text"},
 		API: APIConfig{
-			Listen:            "127.0.0.1:8080",
-			MaxBodyBytes:      1 << 20,
-			ReadHeaderTimeout: 10 * time.Second,
-			RequestTimeout:    10 * time.Minute,
-			MaxQueue:          64,
+			Listen:             "127.0.0.1:8080",
+			MaxBodyBytes:       1 << 20,
+			ReadHeaderTimeout:  10 * time.Second,
+			RequestTimeout:     10 * time.Minute,
+			MaxQueue:           64,
+			ResponseCacheBytes: 64 << 20,
 		},
 		Engine: EngineConfig{
 			Parallel:    4,

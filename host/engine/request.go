@@ -68,6 +68,9 @@ const (
 	FinishLength    FinishReason = "length"    // max_tokens or context reached
 	FinishCancelled FinishReason = "cancelled" // the caller's context ended
 	FinishError     FinishReason = "error"
+	// FinishContentFilter is set above the engine, when a safety policy
+	// cut the output.
+	FinishContentFilter FinishReason = "content_filter"
 )
 
 // Usage counts the tokens of one request.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +40,7 @@ type Loaded struct {
 	Name   string
 	Model  *engine.Model
 	Chat   *chat.Format
-	SHA256 string // of the file, when declared or verified
+	SHA256 string // of the file, as hashed before loading
 	Bytes  int64  // estimated memory: weights plus KV cache
 }
 
@@ -50,7 +51,8 @@ type entry struct {
 	loadErr  error
 	refs     int
 	lastUsed time.Time
-	verified string // "size:mtime" of the last file that passed its hash check
+	verified string // "size:mtime" of the last file hashed (and matching its pin)
+	sha256   string // that file's hash
 }
 
 // Manager loads declared models on demand.
@@ -215,16 +217,21 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 		}
 		return nil, fmt.Errorf("model %q: %w", s.Name, err)
 	}
-	if s.SHA256 != "" {
-		stamp := fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
-		if e.verified != stamp {
-			start := time.Now()
-			if err := fetch.VerifyFile(s.Path, s.SHA256); err != nil {
-				return nil, fmt.Errorf("model %q refused: %w", s.Name, err)
-			}
-			m.log.Info("model file verified", "model", s.Name, "sha256", s.SHA256, "took", time.Since(start).Round(time.Millisecond))
-			e.verified = stamp
+	// Proofs commit to the model file's hash, so every served file is
+	// hashed once (again only when its size or time changes): checked
+	// against the pin when there is one, recorded when there is not.
+	stamp := fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
+	if e.verified != stamp {
+		start := time.Now()
+		sum, err := fetch.FileSHA256(s.Path)
+		if err != nil {
+			return nil, fmt.Errorf("model %q: %w", s.Name, err)
 		}
+		if s.SHA256 != "" && !strings.EqualFold(sum, s.SHA256) {
+			return nil, fmt.Errorf("model %q refused: %w", s.Name, &fetch.ChecksumError{Path: s.Path, Expected: strings.ToLower(s.SHA256), Actual: sum})
+		}
+		m.log.Info("model file hashed", "model", s.Name, "sha256", sum, "pinned", s.SHA256 != "", "took", time.Since(start).Round(time.Millisecond))
+		e.verified, e.sha256 = stamp, sum
 	}
 	meta, err := gguf.ReadFile(s.Path)
 	if err != nil {
@@ -239,7 +246,7 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 		return nil, fmt.Errorf("model %q: %w", s.Name, err)
 	}
 	format := chatFormat(s, model.Info(), m.log)
-	return &Loaded{Name: s.Name, Model: model, Chat: format, SHA256: s.SHA256, Bytes: need}, nil
+	return &Loaded{Name: s.Name, Model: model, Chat: format, SHA256: e.sha256, Bytes: need}, nil
 }
 
 func chatFormat(s Spec, info engine.Info, log hclog.Logger) *chat.Format {

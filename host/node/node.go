@@ -2,12 +2,15 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -18,6 +21,9 @@ import (
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/fetch"
 	"github.com/fabnode/fabnode/host/models"
+	"github.com/fabnode/fabnode/host/plugin"
+	"github.com/fabnode/fabnode/host/plugin/cache"
+	"github.com/fabnode/fabnode/host/policy"
 )
 
 // Version is set at build time (-ldflags "-X .../host/node.Version=...").
@@ -25,10 +31,19 @@ var Version = "dev"
 
 // Node is a configured, not yet serving, fabnode.
 type Node struct {
-	Config *config.Config
-	Log    hclog.Logger
-	Models *models.Manager
-	API    *api.Server
+	Config  *config.Config
+	Log     hclog.Logger
+	Models  *models.Manager
+	Plugins *plugin.Registry
+	API     *api.Server
+	// PublicKey verifies the commitments this node signs.
+	PublicKey ed25519.PublicKey
+	// Reconfigure re-reads the configuration for plugin reloads; nil keeps
+	// the configuration the node started with.
+	Reconfigure func() (*config.Config, error)
+
+	runtime   *plugin.Runtime
+	pluginCfg *config.Config
 }
 
 // New builds the node described by cfg.
@@ -45,13 +60,34 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := api.New(api.Config{
+	keyFile := cfg.Node.KeyFile
+	if keyFile == "" {
+		keyFile = filepath.Join(cfg.Node.DataDir, "node.key")
+	}
+	key, err := loadOrCreateKey(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := plugin.NewRuntime(plugin.RuntimeConfig{CacheDir: filepath.Join(cfg.Node.DataDir, "wasm-cache"), Logger: log.Named("plugin")})
+	if err != nil {
+		return nil, err
+	}
+	reg := plugin.NewRegistry(rt, plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key)})
+	var store *cache.Store
+	if b := int64(cfg.API.ResponseCacheBytes); b > 0 {
+		store = cache.New(b, nil)
+	}
+	pipe := &policy.Pipeline{Plugins: reg, Store: store, CheckpointTokens: cfg.Node.ProofCheckpointTokens, Log: log.Named("policy")}
+	n := &Node{Config: cfg, Log: log, Models: mgr, Plugins: reg, runtime: rt, PublicKey: key.Public().(ed25519.PublicKey)}
+	n.API = api.New(api.Config{
 		MaxBodyBytes:   int64(cfg.API.MaxBodyBytes),
 		RequestTimeout: cfg.API.RequestTimeout,
 		LogPrompts:     cfg.Log.LogPrompts,
 		Version:        Version,
-	}, mgr, log)
-	return &Node{Config: cfg, Log: log, Models: mgr, API: srv}, nil
+		NodeKey:        hex.EncodeToString(n.PublicKey),
+		ReloadPlugin:   n.ReloadPlugin,
+	}, mgr, pipe, log)
+	return n, nil
 }
 
 // ModelSpecs turns the config's model blocks into manager specs, per-model
@@ -105,11 +141,15 @@ func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
 			return fmt.Errorf("model %q: %w", name, err)
 		}
 	}
+	if err := n.ApplyPlugins(ctx, n.Config); err != nil {
+		return fmt.Errorf("plugins: %w", err)
+	}
 	_, release, err := n.Models.Get(ctx, n.Models.Default())
 	if err != nil {
 		return err
 	}
 	release()
+	n.Log.Info("node identity", "public_key", hex.EncodeToString(n.PublicKey))
 	return nil
 }
 
@@ -120,6 +160,22 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 		Handler:           n.API.Handler(),
 		ReadHeaderTimeout: n.Config.API.ReadHeaderTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if d := n.Config.Node.PluginWatch; d > 0 {
+		go func() {
+			t := time.NewTicker(d)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if err := n.Plugins.Refresh(ctx); err != nil {
+						n.Log.Error("plugin hot swap failed; the previous version keeps serving", "error", err)
+					}
+				}
+			}
+		}()
 	}
 	if d := n.Config.Engine.IdleUnload; d > 0 {
 		go func() {
@@ -140,7 +196,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	n.Log.Info("serving", "addr", ln.Addr().String(), "models", n.Models.Names(), "default", n.Models.Default())
 	select {
 	case err := <-errc:
-		n.Models.Close()
+		n.close()
 		return err
 	case <-ctx.Done():
 	}
@@ -148,9 +204,15 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
-	n.Models.Close()
+	n.close()
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("requests still running after %s: %w", grace, err)
 	}
 	return nil
+}
+
+func (n *Node) close() {
+	n.Models.Close()
+	n.Plugins.Close()
+	n.runtime.Close(context.Background())
 }

@@ -1,7 +1,10 @@
 # Every key fabnode understands, with non-default values.
 node {
-  name     = "test-node"
-  data_dir = "state"
+  name                    = "test-node"
+  data_dir                = "state"
+  key_file                = "state/key"
+  proof_checkpoint_tokens = 500
+  plugin_watch            = "5s"
 }
 
 log {
@@ -11,6 +14,7 @@ log {
 }
 
 api {
+  response_cache_bytes = "16MiB"
   listen              = "0.0.0.0:9090"
   max_body_bytes      = "2MiB"
   read_header_timeout = "5s"

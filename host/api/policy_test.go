@@ -1,0 +1,251 @@
+package api_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/fabnode/fabnode/host/api"
+	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/models"
+	"github.com/fabnode/fabnode/host/plugin"
+	"github.com/fabnode/fabnode/host/plugin/cache"
+	"github.com/fabnode/fabnode/host/policy"
+	"github.com/fabnode/fabnode/sdk/plugintest"
+)
+
+type policyNode struct {
+	*testNode
+	reg *plugin.Registry
+	pub ed25519.PublicKey
+}
+
+// startWithPlugins serves the tiny model with the given built-in plugins
+// (kind -> config) loaded from their real .wasm builds.
+func startWithPlugins(t *testing.T, plugins map[string]map[string]string) *policyNode {
+	t.Helper()
+	pub, key, _ := ed25519.GenerateKey(nil)
+	reg := plugin.NewRegistry(plugintest.NewRuntime(t), plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key)})
+	t.Cleanup(reg.Close)
+	var ms []plugin.Manifest
+	for kind, conf := range plugins {
+		ms = append(ms, plugintest.Manifest(t, kind, kind, plugintest.Build(t, "../../plugins/"+kind), conf))
+	}
+	if err := reg.Apply(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := models.New([]models.Spec{{Name: "tiny", Path: tinyPath, Engine: engine.Options{Parallel: 4, ContextSize: 1024, BatchSize: 256}}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipe := &policy.Pipeline{Plugins: reg, Store: cache.New(1<<20, nil), CheckpointTokens: 8, Log: plugintest.Logger(t)}
+	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20, NodeKey: hex.EncodeToString(pub)}, mgr, pipe, nil).Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		mgr.Close()
+	})
+	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1"), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	return &policyNode{testNode: &testNode{url: srv.URL, client: client, mgr: mgr}, reg: reg, pub: pub}
+}
+
+type fabnodeExt struct {
+	Quote *struct {
+		Input    int64  `json:"input_nanos_per_token"`
+		Output   int64  `json:"output_nanos_per_token"`
+		Currency string `json:"currency"`
+	} `json:"quote"`
+	CostNanos   *int64              `json:"cost_nanos"`
+	Cache       string              `json:"cache"`
+	Commitments []policy.Commitment `json:"commitments"`
+	Blocked     string              `json:"blocked"`
+}
+
+func extOf(t *testing.T, raw string) fabnodeExt {
+	t.Helper()
+	var v struct {
+		Fabnode fabnodeExt `json:"fabnode"`
+	}
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Fabnode
+}
+
+func TestResponsesCarryQuoteCostAndSignedProofs(t *testing.T) {
+	n := startWithPlugins(t, map[string]map[string]string{
+		"pricing": {"input_per_mtok": "0.20", "output_per_mtok": "0.60", "currency": "USD"},
+		"proof":   nil,
+	})
+	resp, err := n.client.Chat.Completions.New(context.Background(), chatParams("what does it cost", 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := extOf(t, resp.RawJSON())
+	if ext.Quote == nil || ext.Quote.Input != 200 || ext.Quote.Output != 600 || ext.Quote.Currency != "USD" {
+		t.Fatalf("quote %+v", ext.Quote)
+	}
+	if want := resp.Usage.PromptTokens*200 + resp.Usage.CompletionTokens*600; ext.CostNanos == nil || *ext.CostNanos != want {
+		t.Fatalf("cost %v, want %d for usage %+v", ext.CostNanos, want, resp.Usage)
+	}
+	// 20 tokens with checkpoints every 8: two checkpoints and the final.
+	if len(ext.Commitments) != 3 || ext.Commitments[2].Kind != "final" || ext.Commitments[2].TokenEnd != 20 {
+		t.Fatalf("commitments %+v", ext.Commitments)
+	}
+	for _, c := range ext.Commitments {
+		d, _ := hex.DecodeString(c.Digest)
+		sig, _ := hex.DecodeString(c.Signature)
+		if !ed25519.Verify(n.pub, d, sig) {
+			t.Fatalf("commitment %+v does not verify against the node key", c)
+		}
+	}
+	// The quote endpoint prices the same way.
+	r, err := http.Get(n.url + "/v1/quote?model=tiny&prompt_tokens=10&max_tokens=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var q struct {
+		Input int64 `json:"input_nanos_per_token"`
+	}
+	if json.NewDecoder(r.Body).Decode(&q); r.StatusCode != 200 || q.Input != 200 {
+		t.Fatalf("quote endpoint: %d %+v", r.StatusCode, q)
+	}
+}
+
+func TestSafetyDeniesPromptsAndCutsStreams(t *testing.T) {
+	// Find a phrase the model will print, then forbid it.
+	plain := start(t, 1)
+	full, _, _, _, err := streamChat(context.Background(), plain, chatParams("tell me a story", 40))
+	if err != nil || len(full) < 20 {
+		t.Fatalf("baseline output %q: %v", full, err)
+	}
+	phrase := strings.TrimSpace(full[len(full)/2 : len(full)/2+6])
+	n := startWithPlugins(t, map[string]map[string]string{
+		"safety": {"deny_prompt": "forbidden topic", "deny_output": phrase},
+	})
+	_, err = n.client.Chat.Completions.New(context.Background(), chatParams("let us discuss the Forbidden Topic", 8))
+	var apiErr *openai.Error
+	if !asOpenAIError(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != "content_filter" {
+		t.Fatalf("denied prompt: %v", err)
+	}
+	got, _, _, finish, err := streamChat(context.Background(), n.testNode, chatParams("tell me a story", 40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if finish != "content_filter" || strings.Contains(strings.ToLower(got), strings.ToLower(phrase)) {
+		t.Fatalf("blocked phrase %q: finish %q, received %q", phrase, finish, got)
+	}
+	if !strings.HasPrefix(full, got) {
+		t.Fatalf("filtered stream %q is not a prefix of the unfiltered %q", got, full)
+	}
+}
+
+func TestCachePolicyServesRepeats(t *testing.T) {
+	n := startWithPlugins(t, map[string]map[string]string{"cache": {"ttl": "1m"}})
+	first, err := n.client.Chat.Completions.New(context.Background(), chatParams("cache me", 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := n.client.Chat.Completions.New(context.Background(), chatParams("cache me", 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := extOf(t, first.RawJSON()).Cache, extOf(t, second.RawJSON()).Cache; a != "miss" || b != "hit" {
+		t.Fatalf("cache states %q then %q", a, b)
+	}
+	if first.Choices[0].Message.Content != second.Choices[0].Message.Content {
+		t.Fatal("cached answer differs")
+	}
+	other := chatParams("cache me", 12)
+	other.Stop = openai.ChatCompletionNewParamsStopUnion{OfString: openai.String("zzz")}
+	third, err := n.client.Chat.Completions.New(context.Background(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if extOf(t, third.RawJSON()).Cache != "miss" {
+		t.Fatal("a request with different stop sequences was served from the cache")
+	}
+}
+
+// The acceptance test of hot swap: a different pricing .wasm replaces the
+// running one under load; no request fails and the new price shows at once.
+func TestPricingHotSwapUnderLoad(t *testing.T) {
+	n := startWithPlugins(t, map[string]map[string]string{"pricing": {"input_per_mtok": "0.10", "output_per_mtok": "0.30"}})
+	quote := func() int64 {
+		r, err := http.Get(n.url + "/v1/quote?model=tiny&prompt_tokens=1&max_tokens=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		var q struct {
+			Input int64 `json:"input_nanos_per_token"`
+		}
+		json.NewDecoder(r.Body).Decode(&q)
+		return q.Input
+	}
+	if got := quote(); got != 100 {
+		t.Fatalf("initial quote %d", got)
+	}
+	var failures, done atomic.Int32
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, _, _, _, err := streamChat(context.Background(), n.testNode, chatParams(fmt.Sprintf("load %d %d", i, k), 6))
+				if err != nil {
+					failures.Add(1)
+					t.Log(err)
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	for done.Load() < 6 {
+		quote() // let the load start
+	}
+	demand := plugintest.Manifest(t, "pricing", "pricing", plugintest.Build(t, "../../examples/pricing-demand"),
+		map[string]string{"input_per_mtok": "0.50", "output_per_mtok": "1.50", "step_per_queued": "0"})
+	if err := n.reg.Reload(context.Background(), demand); err != nil {
+		t.Fatal(err)
+	}
+	after := quote()
+	before := done.Load()
+	for done.Load() < before+6 {
+		quote()
+	}
+	close(stop)
+	wg.Wait()
+	if after != 500 {
+		t.Fatalf("quote right after the swap: %d, want 500", after)
+	}
+	if f := failures.Load(); f != 0 {
+		t.Fatalf("%d of %d requests failed during the swap", f, done.Load())
+	}
+}
+
+func asOpenAIError(err error, target **openai.Error) bool {
+	e, ok := err.(*openai.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}

@@ -1,0 +1,136 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fabnode/fabnode/host/config"
+	"github.com/fabnode/fabnode/host/plugin"
+)
+
+// PluginManifests turns the config's plugin blocks into runtime manifests,
+// in name order. A block without sha256 loads unpinned (logged as such):
+// built-in plugins are rebuilt by `make`, so their hash is not known when
+// config.hcl is written; production configs should pin.
+func PluginManifests(cfg *config.Config) []plugin.Manifest {
+	names := make([]string, 0, len(cfg.Plugins))
+	for n := range cfg.Plugins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []plugin.Manifest
+	for _, n := range names {
+		p := cfg.Plugins[n]
+		conf := map[string]string{}
+		for k, v := range p.Config {
+			conf[k] = configString(v)
+		}
+		out = append(out, plugin.Manifest{
+			Name: n, Kind: p.Kind, Path: p.Path, SHA256: p.SHA256, Config: conf,
+			AllowUnpinned: p.SHA256 == "",
+			Limits: plugin.Limits{
+				MemoryMiB:      uint32(int64(p.MemoryLimit) >> 20),
+				Timeout:        p.Timeout,
+				MaxOutputBytes: uint32(p.MaxOutputBytes),
+				PoolSize:       p.PoolSize,
+			},
+		})
+	}
+	return out
+}
+
+// configString renders an HCL value for a plugin, whose configuration is
+// a flat string map: lists join with "|", the separator the built-in
+// plugins split on.
+func configString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = configString(e)
+		}
+		return strings.Join(parts, "|")
+	}
+	return fmt.Sprint(v)
+}
+
+// ApplyPlugins loads the configured plugin set, swapping changed ones in and
+// removing dropped ones; a plugin that fails keeps its previous version.
+func (n *Node) ApplyPlugins(ctx context.Context, cfg *config.Config) error {
+	ms := PluginManifests(cfg)
+	for _, m := range ms {
+		if m.AllowUnpinned {
+			n.Log.Warn("plugin is not pinned by sha256; pin it in production", "plugin", m.Name, "path", m.Path)
+		}
+	}
+	err := n.Plugins.Apply(ctx, ms)
+	n.pluginCfg = cfg
+	return err
+}
+
+// ReloadPlugin re-reads the configuration (when the node was started from a
+// file) and reloads the named plugin from it.
+func (n *Node) ReloadPlugin(ctx context.Context, name string) error {
+	cfg := n.Config
+	if n.Reconfigure != nil {
+		c, err := n.Reconfigure()
+		if err != nil {
+			return fmt.Errorf("reading the configuration: %w", err)
+		}
+		cfg = c
+	}
+	for _, m := range PluginManifests(cfg) {
+		if m.Name == name {
+			start := time.Now()
+			if err := n.Plugins.Reload(ctx, m); err != nil {
+				return err
+			}
+			n.Log.Info("plugin reloaded", "plugin", name, "took", time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	}
+	return fmt.Errorf("no plugin %q in the configuration", name)
+}
+
+// loadOrCreateKey reads the node's Ed25519 key, creating it (mode 0600) on
+// first start. The key never reaches a log or a plugin.
+func loadOrCreateKey(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		seed, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(seed) != ed25519.SeedSize {
+			return nil, fmt.Errorf("node key %s is not a hex Ed25519 seed", path)
+		}
+		return ed25519.NewKeyFromSeed(seed), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key.Seed()) + "\n"); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return key, f.Close()
+}

@@ -1,0 +1,223 @@
+package policy
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/plugin"
+	"github.com/fabnode/fabnode/host/plugin/cache"
+)
+
+// DefaultCheckpointTokens is how many output tokens a proof checkpoint
+// covers, as in the marketplace's submitProofOfWork cadence.
+const DefaultCheckpointTokens = 1000
+
+// Pipeline holds the node's policies.
+type Pipeline struct {
+	Plugins          *plugin.Registry
+	Store            *cache.Store // nil disables response caching
+	CheckpointTokens int
+	Log              hclog.Logger
+}
+
+// ErrDenied is a prompt the safety policy refused.
+type ErrDenied struct{ Reason string }
+
+func (e *ErrDenied) Error() string { return "prompt refused by the safety policy: " + e.Reason }
+
+// CheckPrompt returns the prompt to serve (possibly rewritten) or an
+// *ErrDenied. A failing safety plugin denies.
+func (p *Pipeline) CheckPrompt(ctx context.Context, model, client, prompt string) (string, error) {
+	v, err := p.Plugins.Safety().CheckPrompt(ctx, abi.PromptCheck{Model: model, Client: client, Prompt: []byte(prompt)})
+	if err != nil {
+		p.Log.Warn("safety check failed; denying", "error", err)
+	}
+	switch v.Action {
+	case abi.ActionDeny:
+		return "", &ErrDenied{Reason: v.Reason}
+	case abi.ActionRewrite:
+		return string(v.Rewritten), nil
+	}
+	return prompt, nil
+}
+
+// CachePolicy asks the cache plugin about a request; failures mean "do
+// not cache".
+func (p *Pipeline) CachePolicy(ctx context.Context, req abi.CacheRequest) abi.CachePolicy {
+	if p.Store == nil {
+		return abi.CachePolicy{}
+	}
+	pol, err := p.Plugins.Cache().Policy(ctx, req)
+	if err != nil {
+		p.Log.Warn("cache policy failed; not caching", "error", err)
+	}
+	return pol
+}
+
+// Lookup returns a cached answer for pol.
+func (p *Pipeline) Lookup(pol abi.CachePolicy) ([]byte, bool) {
+	if p.Store == nil || !pol.Cacheable {
+		return nil, false
+	}
+	v, _, ok := p.Store.Lookup(pol, nil)
+	return v, ok
+}
+
+// Remember stores an answer under pol.
+func (p *Pipeline) Remember(pol abi.CachePolicy, value []byte) {
+	if p.Store != nil && pol.Cacheable {
+		p.Store.Put(pol, value, nil)
+	}
+}
+
+// Quote prices a request.
+func (p *Pipeline) Quote(ctx context.Context, req abi.QuoteRequest) (abi.Quote, error) {
+	if req.UnixMillis == 0 {
+		req.UnixMillis = time.Now().UnixMilli()
+	}
+	return p.Plugins.Pricing().Quote(ctx, req)
+}
+
+// Format shapes a finished text; it fails open to the unchanged text.
+func (p *Pipeline) Format(ctx context.Context, f abi.Format, text string) (string, abi.FormatResult) {
+	res, err := p.Plugins.Format().Format(ctx, abi.FormatRequest{Format: f, Text: []byte(text)})
+	if err != nil {
+		p.Log.Warn("format failed; returning text unchanged", "error", err)
+		return text, res
+	}
+	return string(res.Text), res
+}
+
+// Commitment is a signed proof commitment as clients see it.
+type Commitment struct {
+	Kind       string `json:"kind"` // checkpoint or final
+	TokenStart uint64 `json:"token_start"`
+	TokenEnd   uint64 `json:"token_end"`
+	Digest     string `json:"digest"`
+	Scheme     string `json:"scheme"`
+	Signature  string `json:"signature,omitempty"`
+}
+
+// Job follows one generation through output safety and proofs.
+type Job struct {
+	p        *Pipeline
+	id       string
+	model    [32]byte
+	safety   *plugin.Stream
+	out      hash.Hash // over every byte emitted to the client
+	tokens   uint64
+	lastEnd  uint64
+	prev     [32]byte
+	proofs   []Commitment
+	blocked  string
+	finished bool
+}
+
+// StartJob begins output handling for job id on a model file with the
+// given SHA-256.
+func (p *Pipeline) StartJob(id string, modelSHA256 [32]byte) *Job {
+	return &Job{p: p, id: id, model: modelSHA256, safety: p.Plugins.Safety().NewStream(), out: sha256.New()}
+}
+
+// ParseSHA256 decodes a hex digest; a malformed one yields zeros.
+func ParseSHA256(s string) [32]byte {
+	var d [32]byte
+	b, err := hex.DecodeString(s)
+	if err == nil && len(b) == 32 {
+		copy(d[:], b)
+	}
+	return d
+}
+
+// Chunk passes generated text (tokens new tokens) through the safety
+// filter and returns what may be sent. blocked means the response must
+// end now with reason.
+func (j *Job) Chunk(ctx context.Context, text string, tokens int) (emit string, blocked bool, err error) {
+	if j.blocked != "" {
+		return "", true, nil
+	}
+	j.tokens += uint64(tokens)
+	var res plugin.StreamResult
+	if text != "" {
+		res, err = j.safety.Filter(ctx, []byte(text))
+		if res.Blocked {
+			j.blocked = res.Reason
+			return "", true, err
+		}
+		j.out.Write(res.Emit)
+	}
+	if every := uint64(j.p.checkpointTokens()); j.tokens-j.lastEnd >= every {
+		if cerr := j.commit(ctx, abi.CommitCheckpoint); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}
+	return string(res.Emit), false, err
+}
+
+// Finish releases text the filter held back and commits the final
+// settlement over everything emitted.
+func (j *Job) Finish(ctx context.Context) (emit string, blocked bool, err error) {
+	if j.finished {
+		return "", j.blocked != "", nil
+	}
+	j.finished = true
+	if j.blocked != "" {
+		j.safety.Close()
+		return "", true, j.commit(ctx, abi.CommitFinal)
+	}
+	res, err := j.safety.Finish(ctx)
+	if res.Blocked {
+		j.blocked = res.Reason
+	} else {
+		j.out.Write(res.Emit)
+	}
+	return string(res.Emit), res.Blocked, errors.Join(err, j.commit(ctx, abi.CommitFinal))
+}
+
+// Close releases the job without a final commitment (the request failed).
+func (j *Job) Close() {
+	if !j.finished {
+		j.finished = true
+		j.safety.Close()
+	}
+}
+
+// BlockReason is why the output was cut, or "".
+func (j *Job) BlockReason() string { return j.blocked }
+
+// Commitments are the signed commitments made so far, in order.
+func (j *Job) Commitments() []Commitment { return j.proofs }
+
+func (j *Job) commit(ctx context.Context, kind abi.CommitKind) error {
+	var sum [32]byte
+	copy(sum[:], j.out.Sum(nil))
+	sc, err := j.p.Plugins.Proof().Commit(ctx, abi.CommitRequest{
+		Kind: kind, JobID: j.id, ModelSHA256: j.model,
+		TokenStart: j.lastEnd, TokenEnd: j.tokens, OutputSHA256: sum, Prev: j.prev,
+	})
+	if err != nil {
+		return err
+	}
+	name := "checkpoint"
+	if kind == abi.CommitFinal {
+		name = "final"
+	}
+	j.proofs = append(j.proofs, Commitment{Kind: name, TokenStart: j.lastEnd, TokenEnd: j.tokens,
+		Digest: hex.EncodeToString(sc.Digest[:]), Scheme: sc.Scheme, Signature: hex.EncodeToString(sc.Signature)})
+	j.prev, j.lastEnd = sc.Digest, j.tokens
+	return nil
+}
+
+func (p *Pipeline) checkpointTokens() int {
+	if p.CheckpointTokens > 0 {
+		return p.CheckpointTokens
+	}
+	return DefaultCheckpointTokens
+}

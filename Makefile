@@ -20,9 +20,12 @@ export CGO_CFLAGS   := -O2 $(CPU_FLAGS)
 export CGO_CXXFLAGS := -O2 $(CPU_FLAGS)
 LDFLAGS := -X github.com/fabnode/fabnode/host/node.Version=$(VERSION)
 
-.PHONY: all build run test test-short bench cuda models clean vet
+PLUGINS := format safety cache pricing proof
+PLUGIN_WASM := $(PLUGINS:%=build/plugins/%.wasm)
 
-all: build
+.PHONY: all build plugins run test bench cuda models clean vet
+
+all: build plugins
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/fabnode
@@ -32,13 +35,23 @@ $(MODEL): | build
 
 models: $(MODEL)
 
-run: build $(MODEL)
+# The built-in policy plugins, as the node loads them (config.hcl).
+plugins: $(PLUGIN_WASM)
+
+build/plugins/%.wasm: FORCE
+	@mkdir -p build/plugins
+	GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -buildmode=c-shared -trimpath -o $@ ./plugins/$*
+
+.PHONY: FORCE
+FORCE:
+
+run: build plugins $(MODEL)
 	$(BIN) serve --config config.hcl
 
 vet:
 	$(GO) vet ./...
 
-test: build
+test: build plugins
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 

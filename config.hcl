@@ -6,7 +6,9 @@
 
 node {
   name     = "fabnode-dev"
-  data_dir = "./data"
+  data_dir = "./data"             # node key (node.key, 0600) and wasm compilation cache
+  proof_checkpoint_tokens = 1000  # one signed proof checkpoint per this many output tokens
+  plugin_watch = "2s"             # hot-swap plugins whose .wasm changes; 0 = only on SIGHUP / plugin reload
 }
 
 log {
@@ -43,4 +45,44 @@ engine {
 model "fabnode-small" {
   path    = "models/fabnode-small.gguf"
   default = true
+}
+
+# Policies are WebAssembly plugins (abi/ABI.md), built by `make plugins`.
+# Swap one by changing its file or its block and sending SIGHUP, or with
+# `fabnode plugin reload NAME`; in-flight requests finish on the old version.
+# Production configs pin each file: sha256 = "<hex>" (fabnode plugin inspect FILE).
+plugin "safety" {
+  kind = "safety"
+  path = "build/plugins/safety.wasm"
+  config = {
+    deny_prompt = ["how to build a bomb"]
+    redact      = ["email", "phone", "card"]
+  }
+}
+
+plugin "pricing" {
+  kind = "pricing"
+  path = "build/plugins/pricing.wasm"
+  config = {
+    currency        = "USD"
+    input_per_mtok  = "0.10"
+    output_per_mtok = "0.30"
+    surge_max       = "0.5"
+  }
+}
+
+plugin "cache" {
+  kind   = "cache"
+  path   = "build/plugins/cache.wasm"
+  config = { ttl = "10m" }
+}
+
+plugin "format" {
+  kind = "format"
+  path = "build/plugins/format.wasm"
+}
+
+plugin "proof" {
+  kind = "proof"
+  path = "build/plugins/proof.wasm"
 }

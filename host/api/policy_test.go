@@ -109,6 +109,15 @@ func TestResponsesCarryQuoteCostAndSignedProofs(t *testing.T) {
 			t.Fatalf("commitment %+v does not verify against the node key", c)
 		}
 	}
+	// A response shorter than a checkpoint still settles with one final
+	// commitment over all its tokens.
+	short, err := n.client.Chat.Completions.New(context.Background(), chatParams("short", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := extOf(t, short.RawJSON()).Commitments; len(c) != 1 || c[0].Kind != "final" || c[0].TokenStart != 0 || c[0].TokenEnd != 5 {
+		t.Fatalf("short job commitments %+v", c)
+	}
 	// The quote endpoint prices the same way.
 	r, err := http.Get(n.url + "/v1/quote?model=tiny&prompt_tokens=10&max_tokens=100")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fabnode/fabnode/host/fetch"
 	"sync"
 	"sync/atomic"
 
@@ -115,7 +116,7 @@ func (r *Registry) reload(ctx context.Context, m Manifest) error {
 		return fmt.Errorf("plugin %q: cannot change kind from %s to %s on reload; remove it and load a new one", m.Name, old.p.manifest.Kind, m.Kind)
 	}
 	if m.Equal(&old.p.manifest) {
-		if sum, err := FileSHA256(m.Path); err == nil && sum == fmt.Sprintf("%x", old.p.sum) {
+		if sum, err := fetch.FileSHA256(m.Path); err == nil && sum == fmt.Sprintf("%x", old.p.sum) {
 			return nil
 		}
 	}

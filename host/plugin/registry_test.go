@@ -3,6 +3,7 @@ package plugin_test
 import (
 	"context"
 	"errors"
+	"github.com/fabnode/fabnode/host/fetch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,7 +122,7 @@ func TestReloadChangedFile(t *testing.T) {
 	if err := reg.Reload(ctx, m); err == nil || !strings.Contains(err.Error(), "sha256 mismatch") {
 		t.Fatalf("changed file under the old pin: %v", err)
 	}
-	m.SHA256, _ = plugin.FileSHA256(path)
+	m.SHA256, _ = fetch.FileSHA256(path)
 	if err := reg.Reload(ctx, m); err != nil {
 		t.Fatal(err)
 	}

@@ -109,17 +109,3 @@ func (r *Runtime) readModule(m *Manifest) ([]byte, [32]byte, error) {
 	}
 	return code, sum, nil
 }
-
-// FileSHA256 returns the hex SHA-256 of a file, the value a manifest pins.
-func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}

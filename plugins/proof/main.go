@@ -6,9 +6,11 @@
 //
 // Configuration (all optional):
 //
-//	require_chain  "true" (default): a checkpoint that does not start at token
-//	               0, and every final commitment, must name a previous
-//	               commitment, so the commitments of a job form a chain
+//	require_chain  "true" (default): a commitment that does not start at token
+//	               0 (a later checkpoint, or the final one after checkpoints)
+//	               must name the previous commitment, so the commitments of a
+//	               job form a chain; a job short enough to need no checkpoint
+//	               has a single final commitment over tokens [0, n)
 //
 // Build: GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o proof.wasm .
 package main
@@ -27,7 +29,7 @@ func configure(c sdk.Config) (err error) {
 }
 
 func commit(req sdk.CommitRequest) (sdk.Commitment, error) {
-	if requireChain && req.Prev == ([32]byte{}) && (req.TokenStart > 0 || req.Kind == sdk.CommitFinal) {
+	if requireChain && req.Prev == ([32]byte{}) && req.TokenStart > 0 {
 		return sdk.Commitment{}, errors.New("commitment does not chain to a previous one (require_chain)")
 	}
 	d, err := sdk.CommitDigest(&req)

@@ -47,6 +47,13 @@ func TestCommitChainSignedByHost(t *testing.T) {
 	if _, err := reg.Proof().Commit(ctx, unchained); err == nil || !strings.Contains(err.Error(), "require_chain") {
 		t.Fatalf("unchained checkpoint accepted: %v", err)
 	}
+	// A job that ended before its first checkpoint has one final
+	// commitment over [0, n), with nothing to chain to.
+	single := first
+	single.Kind = sdk.CommitFinal
+	if _, err := reg.Proof().Commit(ctx, single); err != nil {
+		t.Fatalf("single final commitment refused: %v", err)
+	}
 	bad := first
 	bad.TokenEnd = 0
 	bad.TokenStart = 5

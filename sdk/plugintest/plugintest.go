@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/fabnode/fabnode/host/fetch"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,7 +100,7 @@ func Logger(t testing.TB) hclog.Logger {
 // SHA-256, with a pool of 2 instances.
 func Manifest(t testing.TB, name, kind, path string, config map[string]string) plugin.Manifest {
 	t.Helper()
-	sum, err := plugin.FileSHA256(path)
+	sum, err := fetch.FileSHA256(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,6 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), modelCmd(), benchCmd(), versionCmd())
+	root.AddCommand(serveCmd(), modelCmd(), pluginCmd(), benchCmd(), versionCmd())
 	return root
 }

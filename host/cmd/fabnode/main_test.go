@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +13,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/fabnode/fabnode/host/config"
+	"github.com/fabnode/fabnode/host/node"
+	"github.com/fabnode/fabnode/sdk/plugintest"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -144,3 +153,94 @@ func TestPrintConfigAppliesEnvAndFlags(t *testing.T) {
 		t.Fatalf("model list: %v\n%s", err, list)
 	}
 }
+
+func TestPluginCommandsAndLiveReload(t *testing.T) {
+	wasm := plugintest.Build(t, "../../../plugins/pricing")
+	out, err := run(t, "plugin", "inspect", wasm)
+	if err != nil || !strings.Contains(out, "kind    pricing") || !strings.Contains(out, "quote") {
+		t.Fatalf("inspect: %v\n%s", err, out)
+	}
+	out, err = run(t, "plugin", "test", wasm, "--set", "input_per_mtok=2")
+	if err != nil || !strings.Contains(out, "InputNanosPerToken:2000") {
+		t.Fatalf("test: %v\n%s", err, out)
+	}
+	if _, err := run(t, "plugin", "test", wasm, "--kind", "safety"); err == nil || !strings.Contains(err.Error(), "implements pricing") {
+		t.Fatalf("wrong kind: %v", err)
+	}
+
+	// A node serving from a config file; the file's pricing changes and
+	// `fabnode plugin reload` swaps it in.
+	model, _ := genTiny(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.hcl")
+	writeCfg := func(price string) {
+		os.WriteFile(cfgPath, []byte(fmt.Sprintf(`node {
+  data_dir     = %q
+  plugin_watch = "0s"
+}
+model "tiny" {
+  path = %q
+}
+plugin "pricing" {
+  kind   = "pricing"
+  path   = %q
+  config = { input_per_mtok = %q }
+}
+`, dir, model, wasm, price)), 0o644)
+	}
+	writeCfg("0.10")
+	cfg, err := config.Load(cfgPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Reconfigure = func() (*config.Config, error) { return config.Load(cfgPath, nil) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := n.Prepare(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go n.Serve(ctx, ln, time.Second)
+	url := "http://" + ln.Addr().String()
+	quote := func() string {
+		r, err := http.Get(url + "/v1/quote?prompt_tokens=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return string(b)
+	}
+	if q := quote(); !strings.Contains(q, `"input_nanos_per_token":100,`) {
+		t.Fatalf("quote before reload: %s", q)
+	}
+	if out, err := run(t, "plugin", "list", "--config", cfgPath); err != nil || !strings.Contains(out, "unpinned") {
+		t.Fatalf("plugin list: %v\n%s", err, out)
+	}
+	writeCfg("0.70")
+	if out, err := run(t, "plugin", "reload", "pricing", "--url", url); err != nil {
+		t.Fatalf("reload: %v\n%s", err, out)
+	}
+	if q := quote(); !strings.Contains(q, `"input_nanos_per_token":700,`) {
+		t.Fatalf("quote after reload: %s", q)
+	}
+	writeCfg("not-a-number")
+	if _, err := run(t, "plugin", "reload", "pricing", "--url", url); err == nil {
+		t.Fatal("a plugin config its init rejects was swapped in")
+	}
+	if q := quote(); !strings.Contains(q, `"input_nanos_per_token":700,`) {
+		t.Fatalf("a failed reload changed the running plugin: %s", q)
+	}
+	if _, err := run(t, "plugin", "reload", "nope", "--url", url); err == nil || !strings.Contains(err.Error(), "no plugin") {
+		t.Fatalf("unknown plugin: %v", err)
+	}
+}
+
+func TestMain(m *testing.M) { plugintest.Main(m) }

@@ -55,11 +55,31 @@ engine {
 }
 model "bench" { path = "$PWD/$MODEL" }
 HCL
-"$BIN" serve --config "$WORK/bench.hcl" > "$WORK/fabnode.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$FAB_PORT/health"
-run --url "http://127.0.0.1:$FAB_PORT" --model bench --label fabnode --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
-kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+serve_and_run() { # label config
+  "$BIN" serve --config "$2" > "$WORK/$1.log" 2>&1 &
+  local pid=$!
+  wait_http "http://127.0.0.1:$FAB_PORT/health"
+  run --url "http://127.0.0.1:$FAB_PORT" --model bench --label "$1" --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
+  if [ "$1" = fabnode+plugins ]; then
+    # Hot swap: change the pricing plugin's config; the node re-reads it,
+    # loads the new version (hash, ABI, init, self-test) and swaps it in.
+    for price in 0.11 0.12 0.13; do
+      sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"$price\"/" "$2"
+      "$BIN" plugin reload pricing --url "http://127.0.0.1:$FAB_PORT" | sed 's/^/# hot swap: /'
+      echo
+    done
+  fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+serve_and_run fabnode "$WORK/bench.hcl"
+
+# The same with the five built-in policy plugins on the request path.
+make -s plugins
+{ cat "$WORK/bench.hcl"
+  sed -n '/^plugin "/,$p' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
+  printf 'node {\n  data_dir = "%s"\n}\n' "$PWD/$WORK/data"
+} > "$WORK/bench-plugins.hcl"
+serve_and_run fabnode+plugins "$WORK/bench-plugins.hcl"
 
 if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
   OLLAMA=$WORK/ollama
@@ -94,6 +114,10 @@ awk -F'\t' '
       printf "fabnode API 1 stream / bare loop, decode tok/s: %.3f\n", dec["fabnode/1"] / dec["bare/1"]
     if (("bare/1" in dec) && ("bare-portable/1" in dec))
       printf "bare loop -march=native / portable build, decode tok/s: %.3f\n", dec["bare/1"] / dec["bare-portable/1"]
+    for (n = 1; n <= 64; n *= 2)
+      if (("fabnode/" n) in agg && ("fabnode+plugins/" n) in agg)
+        printf "all five plugins / no plugins, %d stream(s): aggregate tok/s %.3f, per-stream decode %.3f\n", n,
+          agg["fabnode+plugins/" n] / agg["fabnode/" n], dec["fabnode+plugins/" n] / dec["fabnode/" n]
     for (k in agg) {
       split(k, p, "/")
       if (p[1] == "fabnode" && ("ollama/" p[2] in agg)) {

@@ -27,11 +27,9 @@ func main() {
 
 	path := *model
 	if path == "" {
-		path = filepath.Join(os.TempDir(), "fabnode-example-small.gguf")
-		if _, err := os.Stat(path); err != nil {
-			if _, err := modelgen.Generate(modelgen.Presets["small"], path); err != nil {
-				log.Fatal(err)
-			}
+		var err error
+		if path, err = modelgen.EnsurePreset("small", filepath.Join(os.TempDir(), "fabnode-example-small.gguf")); err != nil {
+			log.Fatal(err)
 		}
 	}
 	m, err := engine.Load(path, engine.Options{ContextSize: 1024}, nil)

@@ -73,11 +73,9 @@ func main() {
 
 // startNode serves a generated model on a free loopback port.
 func startNode(ctx context.Context, name string) string {
-	path := filepath.Join(os.TempDir(), "fabnode-example-small.gguf")
-	if _, err := os.Stat(path); err != nil {
-		if _, err := modelgen.Generate(modelgen.Presets["small"], path); err != nil {
-			log.Fatal(err)
-		}
+	path, err := modelgen.EnsurePreset("small", filepath.Join(os.TempDir(), "fabnode-example-small.gguf"))
+	if err != nil {
+		log.Fatal(err)
 	}
 	cfg := config.Default()
 	cfg.Log.Level = "warn"

@@ -119,7 +119,15 @@ func TestResponsesCarryQuoteCostAndSignedProofs(t *testing.T) {
 		t.Fatalf("short job commitments %+v", c)
 	}
 	// The quote endpoint prices the same way.
-	r, err := http.Get(n.url + "/v1/quote?model=tiny&prompt_tokens=10&max_tokens=100")
+	if q := inputPrice(t, n.url); q != 200 {
+		t.Fatalf("quote endpoint: %d", q)
+	}
+}
+
+// inputPrice asks GET /v1/quote for the input price per token.
+func inputPrice(t *testing.T, url string) int64 {
+	t.Helper()
+	r, err := http.Get(url + "/v1/quote?model=tiny&prompt_tokens=10&max_tokens=100")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,9 +135,10 @@ func TestResponsesCarryQuoteCostAndSignedProofs(t *testing.T) {
 	var q struct {
 		Input int64 `json:"input_nanos_per_token"`
 	}
-	if json.NewDecoder(r.Body).Decode(&q); r.StatusCode != 200 || q.Input != 200 {
-		t.Fatalf("quote endpoint: %d %+v", r.StatusCode, q)
+	if err := json.NewDecoder(r.Body).Decode(&q); err != nil || r.StatusCode != 200 {
+		t.Fatalf("quote endpoint: %d %v", r.StatusCode, err)
 	}
+	return q.Input
 }
 
 func TestSafetyDeniesPromptsAndCutsStreams(t *testing.T) {
@@ -191,18 +200,7 @@ func TestCachePolicyServesRepeats(t *testing.T) {
 // running one under load; no request fails and the new price shows at once.
 func TestPricingHotSwapUnderLoad(t *testing.T) {
 	n := startWithPlugins(t, map[string]map[string]string{"pricing": {"input_per_mtok": "0.10", "output_per_mtok": "0.30"}})
-	quote := func() int64 {
-		r, err := http.Get(n.url + "/v1/quote?model=tiny&prompt_tokens=1&max_tokens=1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Body.Close()
-		var q struct {
-			Input int64 `json:"input_nanos_per_token"`
-		}
-		json.NewDecoder(r.Body).Decode(&q)
-		return q.Input
-	}
+	quote := func() int64 { return inputPrice(t, n.url) }
 	if got := quote(); got != 100 {
 		t.Fatalf("initial quote %d", got)
 	}

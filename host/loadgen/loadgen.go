@@ -30,8 +30,9 @@ type Options struct {
 // Sample is one finished request.
 type Sample struct {
 	TTFT       time.Duration
-	Tokens     int           // content chunks received (one per token on fabnode and Ollama)
-	DecodeTime time.Duration // first to last token
+	Tokens     int           // completion tokens: the server's usage count, else content chunks
+	Chunks     int           // content chunks received
+	DecodeTime time.Duration // first to last chunk
 }
 
 // Result aggregates a run.
@@ -90,7 +91,8 @@ func Prompt(n, id int) string {
 func one(ctx context.Context, o Options, id int) (Sample, error) {
 	body, _ := json.Marshal(map[string]any{
 		"model": o.Model, "stream": true, "max_tokens": o.MaxTokens, "temperature": 0, "seed": 1,
-		"messages": []map[string]string{{"role": "user", "content": Prompt(o.PromptWords, id)}},
+		"stream_options": map[string]any{"include_usage": true},
+		"messages":       []map[string]string{{"role": "user", "content": Prompt(o.PromptWords, id)}},
 	})
 	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimRight(o.URL, "/")+"/v1/chat/completions", bytes.NewReader(body))
 	if err != nil {
@@ -109,6 +111,7 @@ func one(ctx context.Context, o Options, id int) (Sample, error) {
 	}
 	var s Sample
 	var first, last time.Time
+	usageTokens := 0
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -126,24 +129,34 @@ func one(ctx context.Context, o Options, id int) (Sample, error) {
 					Content string `json:"content"`
 				} `json:"delta"`
 			} `json:"choices"`
+			Usage *struct {
+				CompletionTokens int `json:"completion_tokens"`
+			} `json:"usage"`
 		}
 		if err := json.Unmarshal([]byte(data), &chunk); err != nil {
 			return Sample{}, fmt.Errorf("bad chunk %q: %w", data, err)
+		}
+		if chunk.Usage != nil && chunk.Usage.CompletionTokens > 0 {
+			usageTokens = chunk.Usage.CompletionTokens
 		}
 		if len(chunk.Choices) == 0 || chunk.Choices[0].Delta.Content == "" {
 			continue
 		}
 		now := time.Now()
-		if s.Tokens == 0 {
+		if s.Chunks == 0 {
 			first = now
 		}
 		last = now
-		s.Tokens++
+		s.Chunks++
+	}
+	s.Tokens = s.Chunks
+	if usageTokens > 0 {
+		s.Tokens = usageTokens
 	}
 	if err := sc.Err(); err != nil {
 		return Sample{}, err
 	}
-	if s.Tokens == 0 {
+	if s.Chunks == 0 {
 		return Sample{}, fmt.Errorf("request %d: no tokens", id)
 	}
 	s.TTFT = first.Sub(start)

@@ -223,3 +223,17 @@ func (s Spec) fill(name string, count int, std float64, rowScale func(row int) f
 		return gguf.EncodeTensor(out, s.WeightType, vals)
 	}
 }
+
+// EnsurePreset writes the named preset to path unless a file is already
+// there, and returns path.
+func EnsurePreset(name, path string) (string, error) {
+	spec, ok := Presets[name]
+	if !ok {
+		return "", fmt.Errorf("unknown preset %q (known: %v)", name, PresetNames())
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	_, err := Generate(spec, path)
+	return path, err
+}

@@ -162,34 +162,14 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	if d := n.Config.Node.PluginWatch; d > 0 {
-		go func() {
-			t := time.NewTicker(d)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					if err := n.Plugins.Refresh(ctx); err != nil {
-						n.Log.Error("plugin hot swap failed; the previous version keeps serving", "error", err)
-					}
-				}
+		go every(ctx, d, func() {
+			if err := n.Plugins.Refresh(ctx); err != nil {
+				n.Log.Error("plugin hot swap failed; the previous version keeps serving", "error", err)
 			}
-		}()
+		})
 	}
 	if d := n.Config.Engine.IdleUnload; d > 0 {
-		go func() {
-			t := time.NewTicker(min(d, time.Minute))
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					n.Models.UnloadIdle(d)
-				}
-			}
-		}()
+		go every(ctx, min(d, time.Minute), func() { n.Models.UnloadIdle(d) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -215,4 +195,18 @@ func (n *Node) close() {
 	n.Models.Close()
 	n.Plugins.Close()
 	n.runtime.Close(context.Background())
+}
+
+// every calls fn each period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
 }

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# make bench: measures the bare engine loop, fabnode's API with 1 and 8
-# streams, and Ollama v0.7.1 (same llama.cpp, built with the same CGO
-# flags) on the same generated ~110 MB model with the same slots, context
-# and threads; prints every figure and the ratios BENCHMARKS.md records.
+# make bench: measures the bare llama.cpp loop, the engine in-process,
+# fabnode's API with 1 and 8 streams without and with the five built-in
+# plugins, plugin hot-swap time, and Ollama v0.7.1 (same llama.cpp, built
+# with the same CGO flags) on the same generated ~110 MB model with the
+# same slots, context and threads. The machines this runs on are shared
+# and noisy, so every configuration runs once per round, rounds
+# interleave, and each ratio is the median of its per-round ratios.
 #
-# Environment: BENCH_TOKENS (128), BENCH_REQUESTS (per stream, 4),
-# BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1 to measure fabnode alone.
+# Environment: BENCH_ROUNDS (3), BENCH_TOKENS (128), BENCH_REQUESTS (per
+# stream, 4), BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1, SKIP_PORTABLE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=bin/fabnode
 MODEL=models/fabnode-bench.gguf
 WORK=.bench
+ROUNDS=${BENCH_ROUNDS:-3}
 TOKENS=${BENCH_TOKENS:-128}
 REQUESTS=${BENCH_REQUESTS:-4}
 STREAMS=${BENCH_STREAMS:-1,8}
@@ -34,16 +38,13 @@ wait_http() { # url
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-run() { "$BIN" bench "$@" | tee -a "$RESULTS"; }
-
-echo "# label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
-run --bare "$MODEL" --label bare --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS"
-run --bare "$MODEL" --engine --label engine --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS"
-if [ "${SKIP_PORTABLE:-0}" != 1 ]; then
-  # The same bare loop built without -march=native, to price the flag.
-  CGO_CFLAGS=-O2 CGO_CXXFLAGS=-O2 go build -o "$WORK/fabnode-portable" ./host/cmd/fabnode
-  "$WORK/fabnode-portable" bench --bare "$MODEL" --label bare-portable --requests "$((REQUESTS * 2))" --tokens "$TOKENS" --ctx-size "$CTX" --threads "$THREADS" | tee -a "$RESULTS"
-fi
+round=0
+run() { "$BIN" bench "$@" | sed "s/^/$round\t/" | tee -a "$RESULTS"; }
+bare() { # label [extra flags]
+  local label=$1; shift
+  "${BIN_OVERRIDE:-$BIN}" bench --bare "$MODEL" --label "$label" --requests "$((REQUESTS * 2))" --tokens "$TOKENS" \
+    --ctx-size "$CTX" --threads "$THREADS" "$@" | sed "s/^/$round\t/" | tee -a "$RESULTS"
+}
 
 cat > "$WORK/bench.hcl" <<HCL
 api { listen = "127.0.0.1:$FAB_PORT" }
@@ -55,6 +56,12 @@ engine {
 }
 model "bench" { path = "$PWD/$MODEL" }
 HCL
+make -s plugins
+{ cat "$WORK/bench.hcl"
+  sed -n '/^plugin "/,$p' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
+  printf 'node {\n  data_dir = "%s"\n}\n' "$PWD/$WORK/data"
+} > "$WORK/bench-plugins.hcl"
+
 serve_and_run() { # label config
   "$BIN" serve --config "$2" > "$WORK/$1.log" 2>&1 &
   local pid=$!
@@ -63,23 +70,17 @@ serve_and_run() { # label config
   if [ "$1" = fabnode+plugins ]; then
     # Hot swap: change the pricing plugin's config; the node re-reads it,
     # loads the new version (hash, ABI, init, self-test) and swaps it in.
-    for price in 0.11 0.12 0.13; do
-      sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"$price\"/" "$2"
-      "$BIN" plugin reload pricing --url "http://127.0.0.1:$FAB_PORT" | sed 's/^/# hot swap: /'
-      echo
-    done
+    price=0.1$round
+    sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"$price\"/" "$2"
+    "$BIN" plugin reload pricing --url "http://127.0.0.1:$FAB_PORT" | sed "s/^/$round\thotswap\t/" | tee -a "$RESULTS"
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
-serve_and_run fabnode "$WORK/bench.hcl"
 
-# The same with the five built-in policy plugins on the request path.
-make -s plugins
-{ cat "$WORK/bench.hcl"
-  sed -n '/^plugin "/,$p' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
-  printf 'node {\n  data_dir = "%s"\n}\n' "$PWD/$WORK/data"
-} > "$WORK/bench-plugins.hcl"
-serve_and_run fabnode+plugins "$WORK/bench-plugins.hcl"
+if [ "${SKIP_PORTABLE:-0}" != 1 ]; then
+  # The same bare loop built without -march=native, to price the flag.
+  CGO_CFLAGS=-O2 CGO_CXXFLAGS=-O2 go build -o "$WORK/fabnode-portable" ./host/cmd/fabnode
+fi
 
 if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
   OLLAMA=$WORK/ollama
@@ -98,31 +99,51 @@ if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
   wait_http "http://127.0.0.1:$OLLAMA_PORT/api/version"
   printf 'FROM %s\nPARAMETER num_thread %s\nPARAMETER num_ctx %s\n' "$PWD/$MODEL" "$THREADS" "$CTX" > "$WORK/Modelfile"
   "$OLLAMA" create fabbench -f "$WORK/Modelfile" > /dev/null 2>&1
-  # Load it before timing, as fabnode's serve does.
-  curl -sf "http://127.0.0.1:$OLLAMA_PORT/api/generate" -d '{"model":"fabbench","prompt":"hi","options":{"num_predict":1}}' > /dev/null
-  run --url "http://127.0.0.1:$OLLAMA_PORT" --model fabbench --label ollama --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
 fi
 
+echo "# round label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
+for round in $(seq 1 "$ROUNDS"); do
+  bare bare
+  bare engine --engine
+  [ "${SKIP_PORTABLE:-0}" = 1 ] || BIN_OVERRIDE=$WORK/fabnode-portable bare bare-portable
+  serve_and_run fabnode "$WORK/bench.hcl"
+  serve_and_run fabnode+plugins "$WORK/bench-plugins.hcl"
+  if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
+    # Loaded before timing, as fabnode's serve loads its model first.
+    curl -sf "http://127.0.0.1:$OLLAMA_PORT/api/generate" -d '{"model":"fabbench","prompt":"hi","options":{"num_predict":1}}' > /dev/null
+    run --url "http://127.0.0.1:$OLLAMA_PORT" --model fabbench --label ollama --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
+  fi
+done
+
 echo
-echo "# ratios (same run, same machine)"
+echo "# ratios: median over $ROUNDS rounds of the ratio within each round (min..max in brackets)"
 awk -F'\t' '
-  { agg[$1 "/" $2] = $5; dec[$1 "/" $2] = $6; ttft[$1 "/" $2] = $7 }
-  END {
-    if (("bare/1" in dec) && ("engine/1" in dec))
-      printf "engine in-process 1 stream / bare loop, decode tok/s: %.3f\n", dec["engine/1"] / dec["bare/1"]
-    if (("bare/1" in dec) && ("fabnode/1" in dec))
-      printf "fabnode API 1 stream / bare loop, decode tok/s: %.3f\n", dec["fabnode/1"] / dec["bare/1"]
-    if (("bare/1" in dec) && ("bare-portable/1" in dec))
-      printf "bare loop -march=native / portable build, decode tok/s: %.3f\n", dec["bare/1"] / dec["bare-portable/1"]
-    for (n = 1; n <= 64; n *= 2)
-      if (("fabnode/" n) in agg && ("fabnode+plugins/" n) in agg)
-        printf "all five plugins / no plugins, %d stream(s): aggregate tok/s %.3f, per-stream decode %.3f\n", n,
-          agg["fabnode+plugins/" n] / agg["fabnode/" n], dec["fabnode+plugins/" n] / dec["fabnode/" n]
-    for (k in agg) {
-      split(k, p, "/")
-      if (p[1] == "fabnode" && ("ollama/" p[2] in agg)) {
-        printf "fabnode / ollama, %s stream(s): aggregate tok/s %.3f, per-stream decode %.3f, ttft p50 %.3f (lower is better)\n",
-          p[2], agg[k] / agg["ollama/" p[2]], dec[k] / dec["ollama/" p[2]], ttft[k] / ttft["ollama/" p[2]]
-      }
+  $2 == "hotswap" { if (match($3, /"took_ms":[0-9]+/)) swaps[++ns] = substr($3, RSTART + 10, RLENGTH - 10) + 0; next }
+  { agg[$1 SUBSEP $2 SUBSEP $3] = $6; dec[$1 SUBSEP $2 SUBSEP $3] = $7; ttft[$1 SUBSEP $2 SUBSEP $3] = $8; if ($1 > R) R = $1 }
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function ratio(what, m, a, sa, b, sb,   r, n, x, k, lo, hi) {
+    n = 0
+    for (r = 1; r <= R; r++) {
+      if (!((r SUBSEP a SUBSEP sa) in m) || !((r SUBSEP b SUBSEP sb) in m) || m[r SUBSEP b SUBSEP sb] == 0) continue
+      x[++n] = m[r SUBSEP a SUBSEP sa] / m[r SUBSEP b SUBSEP sb]
     }
+    if (n == 0) return
+    lo = x[1]; hi = x[1]
+    for (k = 1; k <= n; k++) { if (x[k] < lo) lo = x[k]; if (x[k] > hi) hi = x[k] }
+    printf "%-62s %.3f  [%.3f..%.3f]\n", what, median(x, n), lo, hi
+  }
+  END {
+    ratio("engine in-process / bare loop, 1 stream decode", dec, "engine", 1, "bare", 1)
+    ratio("API / bare loop, 1 stream decode", dec, "fabnode", 1, "bare", 1)
+    ratio("-march=native / portable build, bare decode", dec, "bare", 1, "bare-portable", 1)
+    ratio("all five plugins / none, 1 stream aggregate", agg, "fabnode+plugins", 1, "fabnode", 1)
+    ratio("all five plugins / none, 8 streams aggregate", agg, "fabnode+plugins", 8, "fabnode", 8)
+    ratio("fabnode / ollama, 1 stream aggregate", agg, "fabnode", 1, "ollama", 1)
+    ratio("fabnode / ollama, 1 stream decode", dec, "fabnode", 1, "ollama", 1)
+    ratio("fabnode / ollama, 8 streams aggregate", agg, "fabnode", 8, "ollama", 8)
+    ratio("fabnode / ollama, 8 streams TTFT p50 (lower is better)", ttft, "fabnode", 8, "ollama", 8)
+    if (ns) printf "%-62s %s ms (median of %d)\n", "plugin hot swap (reload, validate, self-test, switch)", median(swaps, ns), ns
   }' "$RESULTS"

@@ -270,6 +270,18 @@ func pump(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *
 		if e.Tokens > 0 {
 			o.times = append(o.times, e.At)
 		}
+		if e.Embedding != nil {
+			g.embedding = e.Embedding
+			if a, ok := g.lookup(e.Embedding); ok {
+				// A semantically equivalent prompt was answered before:
+				// stop decoding and serve that answer instead.
+				cancel()
+				g.ext.Cache = "hit-semantic"
+				drain(st)
+				e = engine.Event{Text: a.Text, Tokens: a.Usage.CompletionTokens, Done: true,
+					Finish: engine.FinishReason(a.Finish), Usage: a.Usage}
+			}
+		}
 		if !blocked && (e.Text != "" || e.Tokens > 0) {
 			var t string
 			t, blocked = g.chunk(ctx, e.Text, e.Tokens)
@@ -300,6 +312,15 @@ func pump(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *
 	}
 	o.text = string(text)
 	return o
+}
+
+// drain discards the rest of a cancelled generation's events.
+func drain(st *engine.Stream) {
+	for {
+		if _, ok := st.Next(); !ok {
+			return
+		}
+	}
 }
 
 func (s *Server) collect(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *guard) outcome {

@@ -51,12 +51,27 @@ type cachedAnswer struct {
 
 // guard is one request's policy state.
 type guard struct {
-	s      *Server
-	client string
-	quote  *abi.Quote
-	cache  abi.CachePolicy
-	job    *policy.Job
-	ext    extension
+	s         *Server
+	client    string
+	quote     *abi.Quote
+	cache     abi.CachePolicy
+	embedding []float32 // the prompt's, when the cache policy is semantic
+	job       *policy.Job
+	ext       extension
+}
+
+// lookup asks the store for an answer, by key or (with embedding) by
+// similarity.
+func (g *guard) lookup(embedding []float32) (*cachedAnswer, bool) {
+	b, ok := g.s.policy.Lookup(g.cache, embedding)
+	if !ok {
+		return nil, false
+	}
+	var a cachedAnswer
+	if json.Unmarshal(b, &a) != nil {
+		return nil, false
+	}
+	return &a, true
 }
 
 // admit runs the policies that decide whether and at what price a request
@@ -86,13 +101,14 @@ func (s *Server) admit(ctx context.Context, m *models.Loaded, f *samplingFields,
 		extra, _ := json.Marshal([]any{req.Stop, req.Sampling, f.ResponseFormat})
 		g.cache.Key = append(g.cache.Key, extra...)
 		g.ext.Cache = "miss"
-		if b, ok := s.policy.Lookup(g.cache); ok {
-			var a cachedAnswer
-			if json.Unmarshal(b, &a) == nil {
-				g.ext.Cache = "hit"
-				return g, &a, nil
-			}
+		if a, ok := g.lookup(nil); ok {
+			g.ext.Cache = "hit"
+			return g, a, nil
 		}
+		// A semantic match needs the prompt's embedding, which the engine
+		// computes while prefilling: the check happens at the first token,
+		// before any decoding is spent (see pump).
+		req.Embed = g.cache.SimilarityThreshold > 0
 	}
 
 	tokens, err := m.Model.Tokenize(prompt)
@@ -164,7 +180,7 @@ func (g *guard) remember(a cachedAnswer) {
 	}
 	b, err := json.Marshal(a)
 	if err == nil {
-		g.s.policy.Remember(g.cache, b)
+		g.s.policy.Remember(g.cache, b, g.embedding)
 	}
 }
 

@@ -256,3 +256,28 @@ func asOpenAIError(err error, target **openai.Error) bool {
 	}
 	return ok
 }
+
+func TestSemanticCacheAnswersSimilarPrompts(t *testing.T) {
+	n := startWithPlugins(t, map[string]map[string]string{"cache": {"ttl": "1m", "semantic_threshold": "0.9"}})
+	first, err := n.client.Chat.Completions.New(context.Background(), chatParams("Alpha asks: what is the price of the node?", 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another prompt with the same ending: the engine's embedding of it
+	// (the hidden state at the last token) is close to the first one's.
+	second, err := n.client.Chat.Completions.New(context.Background(), chatParams("Beta asks: what is the price of the node?", 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := extOf(t, first.RawJSON()).Cache, extOf(t, second.RawJSON()).Cache; a != "miss" || b != "hit-semantic" {
+		t.Fatalf("cache states %q then %q", a, b)
+	}
+	if first.Choices[0].Message.Content != second.Choices[0].Message.Content {
+		t.Fatal("semantic hit returned a different answer")
+	}
+	// Streams are answered the same way.
+	got, _, _, finish, err := streamChat(context.Background(), n.testNode, chatParams("Gamma asks: what is the price of the node?", 16))
+	if err != nil || got != first.Choices[0].Message.Content || finish != "length" {
+		t.Fatalf("streamed semantic hit: %q %q %v", got, finish, err)
+	}
+}

@@ -57,6 +57,9 @@ type Request struct {
 	MaxTokens int    // 0: until the slot's context is full
 	Stop      []string
 	Sampling  Sampling
+	// Embed asks for the prompt's embedding (the hidden state at its last
+	// token) with the first token's event.
+	Embed bool
 }
 
 // FinishReason says why generation ended, in the OpenAI API's words
@@ -87,6 +90,8 @@ type Event struct {
 	Text   string
 	Tokens int // tokens sampled in this event (0 or 1)
 	At     time.Time
+	// Embedding is set on the first token's event when Request.Embed was.
+	Embedding []float32
 
 	Done   bool
 	Finish FinishReason

@@ -230,18 +230,24 @@ func (m *Model) assign(s *slot, j *job) {
 }
 
 func (m *Model) sample(s *slot) {
+	ev := Event{Tokens: 1}
+	if s.usage.CompletionTokens == 0 && s.job.req.Embed {
+		// The hidden state at the prompt's last token: the prompt's
+		// embedding, for semantic cache lookup above the engine.
+		ev.Embedding = m.lctx.GetEmbeddingsIth(s.logitsIdx)
+	}
 	tok := s.sampler.Sample(m.lctx, s.logitsIdx)
 	s.sampler.Accept(tok, true)
-	now := time.Now()
+	ev.At = time.Now()
+	s.usage.CompletionTokens++
 	if m.model.TokenIsEog(tok) {
-		s.usage.CompletionTokens++
-		m.emit(s, Event{Tokens: 1, At: now})
+		m.emit(s, ev)
 		m.finish(s, FinishStop, nil)
 		return
 	}
-	s.usage.CompletionTokens++
 	text, stopped := s.text.push(m.model.TokenToPiece(tok))
-	m.emit(s, Event{Text: text, Tokens: 1, At: now})
+	ev.Text = text
+	m.emit(s, ev)
 	switch {
 	case stopped:
 		m.finish(s, FinishStop, nil)

@@ -61,19 +61,22 @@ func (p *Pipeline) CachePolicy(ctx context.Context, req abi.CacheRequest) abi.Ca
 	return pol
 }
 
-// Lookup returns a cached answer for pol.
-func (p *Pipeline) Lookup(pol abi.CachePolicy) ([]byte, bool) {
+// Lookup returns a cached answer for pol: the exact key, or, given the
+// prompt's embedding and a policy similarity threshold, the most similar
+// entry above it.
+func (p *Pipeline) Lookup(pol abi.CachePolicy, embedding []float32) ([]byte, bool) {
 	if p.Store == nil || !pol.Cacheable {
 		return nil, false
 	}
-	v, _, ok := p.Store.Lookup(pol, nil)
+	v, _, ok := p.Store.Lookup(pol, embedding)
 	return v, ok
 }
 
-// Remember stores an answer under pol.
-func (p *Pipeline) Remember(pol abi.CachePolicy, value []byte) {
+// Remember stores an answer under pol, with the prompt's embedding when
+// the policy asks for semantic lookup.
+func (p *Pipeline) Remember(pol abi.CachePolicy, value []byte, embedding []float32) {
 	if p.Store != nil && pol.Cacheable {
-		p.Store.Put(pol, value, nil)
+		p.Store.Put(pol, value, embedding)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -121,6 +122,18 @@ func TestResponsesCarryQuoteCostAndSignedProofs(t *testing.T) {
 	// The quote endpoint prices the same way.
 	if q := inputPrice(t, n.url); q != 200 {
 		t.Fatalf("quote endpoint: %d", q)
+	}
+	// Operators see the plugins' activity in /metrics.
+	r, err := http.Get(n.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	for _, want := range []string{`fabnode_plugin_calls_total{kind="pricing",plugin="pricing"} 3`, `fabnode_plugin_healthy{kind="proof",plugin="proof"} 1`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }
 

@@ -45,7 +45,7 @@ func New(cfg Config, mgr *models.Manager, pipe *policy.Pipeline, log hclog.Logge
 		log = hclog.NewNullLogger()
 	}
 	s := &Server{cfg: cfg, models: mgr, policy: pipe, log: log.Named("api"), started: time.Now()}
-	s.metrics = metrics.New(s.schedulerStats)
+	s.metrics = metrics.New(s.schedulerStats, s.pluginStats)
 	return s
 }
 
@@ -85,6 +85,21 @@ func (s *Server) schedulerStats() []metrics.SchedulerStats {
 	for _, st := range s.models.List() {
 		if st.Loaded {
 			out = append(out, metrics.SchedulerStats{Model: st.Name, Queued: st.Stats.Queued, Busy: st.Stats.Busy, Slots: st.Stats.Slots})
+		}
+	}
+	return out
+}
+
+func (s *Server) pluginStats() []metrics.PluginStats {
+	if s.policy == nil {
+		return nil
+	}
+	reg := s.policy.Plugins
+	var out []metrics.PluginStats
+	for _, name := range reg.Names() {
+		if p, ok := reg.Plugin(name); ok {
+			st := p.Stats()
+			out = append(out, metrics.PluginStats{Name: name, Kind: p.Kind().String(), Calls: st.Calls, Faults: st.Faults, Instances: st.Instances, Healthy: st.Healthy})
 		}
 	}
 	return out

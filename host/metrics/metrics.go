@@ -32,8 +32,18 @@ type SchedulerStats struct {
 	Slots  int
 }
 
-// New registers the collectors. stats is called at every scrape.
-func New(stats func() []SchedulerStats) *Metrics {
+// PluginStats is what a scrape reads from each loaded plugin.
+type PluginStats struct {
+	Name, Kind string
+	Calls      int64
+	Faults     int64 // calls that trapped, timed out or broke a limit
+	Instances  int64
+	Healthy    bool // false while its crash-loop breaker is open
+}
+
+// New registers the collectors. stats and plugins are called at every
+// scrape; plugins may be nil.
+func New(stats func() []SchedulerStats, plugins func() []PluginStats) *Metrics {
 	r := prometheus.NewRegistry()
 	m := &Metrics{
 		Registry: r,
@@ -70,7 +80,7 @@ func New(stats func() []SchedulerStats) *Metrics {
 	}
 	r.MustRegister(m.Requests, m.TokensIn, m.TokensCached, m.TokensOut, m.TimeToFirst, m.InterToken,
 		m.Duration, m.Cancelled, m.InFlight,
-		&schedulerCollector{stats: stats},
+		&schedulerCollector{stats: stats, plugins: plugins},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -96,16 +106,25 @@ var (
 	queueDesc = prometheus.NewDesc("fabnode_queue_depth", "Requests waiting for a slot.", []string{"model"}, nil)
 	busyDesc  = prometheus.NewDesc("fabnode_slots_busy", "Slots generating for a request.", []string{"model"}, nil)
 	slotsDesc = prometheus.NewDesc("fabnode_slots_total", "Slots of each loaded model.", []string{"model"}, nil)
+
+	pluginLabels     = []string{"plugin", "kind"}
+	pluginCallsDesc  = prometheus.NewDesc("fabnode_plugin_calls_total", "Hook calls into each plugin.", pluginLabels, nil)
+	pluginFaultsDesc = prometheus.NewDesc("fabnode_plugin_faults_total", "Plugin calls that trapped, timed out or broke a limit (the instance was discarded).", pluginLabels, nil)
+	pluginInstDesc   = prometheus.NewDesc("fabnode_plugin_instances", "Live sandboxed instances of each plugin.", pluginLabels, nil)
+	pluginUpDesc     = prometheus.NewDesc("fabnode_plugin_healthy", "1 unless the plugin's crash-loop breaker is open.", pluginLabels, nil)
 )
 
-// schedulerCollector reads live scheduler state at scrape time, so the
-// gauges are never stale.
-type schedulerCollector struct{ stats func() []SchedulerStats }
+// schedulerCollector reads live scheduler and plugin state at scrape
+// time, so the values are never stale.
+type schedulerCollector struct {
+	stats   func() []SchedulerStats
+	plugins func() []PluginStats
+}
 
 func (c *schedulerCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- queueDesc
-	ch <- busyDesc
-	ch <- slotsDesc
+	for _, d := range []*prometheus.Desc{queueDesc, busyDesc, slotsDesc, pluginCallsDesc, pluginFaultsDesc, pluginInstDesc, pluginUpDesc} {
+		ch <- d
+	}
 }
 
 func (c *schedulerCollector) Collect(ch chan<- prometheus.Metric) {
@@ -113,5 +132,18 @@ func (c *schedulerCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(s.Queued), s.Model)
 		ch <- prometheus.MustNewConstMetric(busyDesc, prometheus.GaugeValue, float64(s.Busy), s.Model)
 		ch <- prometheus.MustNewConstMetric(slotsDesc, prometheus.GaugeValue, float64(s.Slots), s.Model)
+	}
+	if c.plugins == nil {
+		return
+	}
+	for _, p := range c.plugins() {
+		up := 0.0
+		if p.Healthy {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(pluginCallsDesc, prometheus.CounterValue, float64(p.Calls), p.Name, p.Kind)
+		ch <- prometheus.MustNewConstMetric(pluginFaultsDesc, prometheus.CounterValue, float64(p.Faults), p.Name, p.Kind)
+		ch <- prometheus.MustNewConstMetric(pluginInstDesc, prometheus.GaugeValue, float64(p.Instances), p.Name, p.Kind)
+		ch <- prometheus.MustNewConstMetric(pluginUpDesc, prometheus.GaugeValue, up, p.Name, p.Kind)
 	}
 }

@@ -28,6 +28,7 @@ type Plugin struct {
 	manifest Manifest
 	limits   Limits
 	sum      [32]byte
+	stamp    string // size and mtime of the file at load; see fileStamp
 	desc     abi.Description
 	log      hclog.Logger
 

@@ -116,7 +116,12 @@ func (r *Registry) reload(ctx context.Context, m Manifest) error {
 		return fmt.Errorf("plugin %q: cannot change kind from %s to %s on reload; remove it and load a new one", m.Name, old.p.manifest.Kind, m.Kind)
 	}
 	if m.Equal(&old.p.manifest) {
+		stamp, err := fileStamp(m.Path)
+		if err == nil && stamp == old.p.stamp {
+			return nil // same file, untouched: nothing to hash
+		}
 		if sum, err := fetch.FileSHA256(m.Path); err == nil && sum == fmt.Sprintf("%x", old.p.sum) {
+			old.p.stamp = stamp // touched, same bytes (reloads are serialized)
 			return nil
 		}
 	}

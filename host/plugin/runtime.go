@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -84,7 +85,22 @@ func (r *Runtime) Load(ctx context.Context, m Manifest) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newPlugin(ctx, r, m, code, sum)
+	stamp, _ := fileStamp(m.Path)
+	p, err := newPlugin(ctx, r, m, code, sum)
+	if p != nil {
+		p.stamp = stamp
+	}
+	return p, err
+}
+
+// fileStamp identifies a file version cheaply (size and modification
+// time), so a watcher polling for changes hashes only files that changed.
+func fileStamp(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano()), nil
 }
 
 func (r *Runtime) readModule(m *Manifest) ([]byte, [32]byte, error) {
@@ -103,7 +119,7 @@ func (r *Runtime) readModule(m *Manifest) ([]byte, [32]byte, error) {
 	}
 	sum = sha256.Sum256(code)
 	if m.SHA256 != "" {
-		if got := hex.EncodeToString(sum[:]); got != m.SHA256 {
+		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, m.SHA256) {
 			return nil, sum, fmt.Errorf("plugin %q: sha256 mismatch for %s: pinned %s, file has %s", m.Name, m.Path, m.SHA256, got)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fabnode/fabnode/host/gguf"
 	"github.com/fabnode/fabnode/host/modelgen"
 )
 
@@ -259,5 +260,40 @@ func TestCloseEndsRequests(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("request did not end after Close")
+	}
+}
+
+// Quantized weights written by our own encoders load and run in llama.cpp,
+// which reports the quantization back.
+func TestQuantizedModelsRun(t *testing.T) {
+	for _, typ := range []string{"F16", "Q8_0", "Q4_0"} {
+		t.Run(typ, func(t *testing.T) {
+			spec := modelgen.Presets["tiny"]
+			tt, err := gguf.ParseTensorType(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec.WeightType = tt
+			path := filepath.Join(t.TempDir(), typ+".gguf")
+			if _, err := modelgen.Generate(spec, path); err != nil {
+				t.Fatal(err)
+			}
+			m, err := Load(path, Options{Parallel: 1, ContextSize: 128}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if m.Info().Quantization != typ {
+				t.Fatalf("quantization %q", m.Info().Quantization)
+			}
+			st, err := m.Generate(context.Background(), greedy("the green river", 8))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, end := st.Collect()
+			if end.Usage.CompletionTokens != 8 || text == "" {
+				t.Fatalf("%s generated %q (%+v)", typ, text, end)
+			}
+		})
 	}
 }

@@ -375,3 +375,25 @@ func TestJSONObjectResponseFormatIsConstrained(t *testing.T) {
 		t.Fatalf("finished json_object output is not valid JSON: %q", out)
 	}
 }
+
+func TestRequestTimeoutIsAnError(t *testing.T) {
+	mgr, err := models.New([]models.Spec{{Name: "tiny", Path: tinyPath, Engine: engine.Options{Parallel: 1, ContextSize: 4096}}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mgr.Close()
+	if _, release, err := mgr.Get(context.Background(), "tiny"); err != nil { // loaded before the clock starts
+		t.Fatal(err)
+	} else {
+		release()
+	}
+	srv := httptest.NewServer(api.New(api.Config{RequestTimeout: 150 * time.Millisecond}, mgr, nil, nil).Handler())
+	defer srv.Close()
+	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4000,"messages":[{"role":"user","content":"go on"}]}`)
+	if e, _ := body["error"].(map[string]any); status != http.StatusGatewayTimeout || e["code"] != "timeout" {
+		t.Fatalf("status %d body %v", status, body)
+	}
+	if got := mgr.List()[0].Stats.Busy; got != 0 {
+		t.Fatalf("%d slots still busy after the timeout", got)
+	}
+}

@@ -197,8 +197,15 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFie
 			return
 		}
 		out = s.collect(ctx, cancel, stream, g)
-		if out.err != nil && out.finish == engine.FinishError {
-			s.fail(w, sh.endpoint(), loaded.Name, &apiError{status: http.StatusInternalServerError, Type: "server_error", Message: out.err.Error()})
+		switch {
+		case out.finish == engine.FinishError:
+			s.fail(w, sh.endpoint(), loaded.Name, &apiError{status: http.StatusInternalServerError, Type: "server_error", Message: fmt.Sprint(out.err)})
+			return
+		case out.finish == engine.FinishCancelled:
+			// The client left (nobody reads this) or the request timed out.
+			s.record(sh.endpoint(), loaded.Name, start, req.Prompt, out)
+			writeError(w, &apiError{status: http.StatusGatewayTimeout, Type: "server_error", Code: strptr("timeout"),
+				Message: "generation did not finish within the request timeout"})
 			return
 		}
 		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter {

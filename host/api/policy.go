@@ -178,6 +178,11 @@ func (g *guard) remember(a cachedAnswer) {
 	if g.s.policy == nil || !g.cache.Cacheable || g.ext.Cache != "miss" {
 		return
 	}
+	// Only complete answers: never one cut by the safety filter, an error
+	// or a client that left.
+	if f := engine.FinishReason(a.Finish); f != engine.FinishStop && f != engine.FinishLength {
+		return
+	}
 	b, err := json.Marshal(a)
 	if err == nil {
 		g.s.policy.Remember(g.cache, b, g.embedding)

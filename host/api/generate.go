@@ -211,6 +211,15 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFie
 		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter {
 			out.text = s.shapeText(ctx, ff, out.text)
 		}
+		if s.policy != nil {
+			// A whole answer can be scrubbed of personal data before it
+			// leaves; a failed redaction withholds it (fail closed).
+			var ok bool
+			if out.text, ok = s.policy.Redact(ctx, out.text); !ok {
+				out.finish = engine.FinishContentFilter
+				g.ext.Blocked = "redaction unavailable"
+			}
+		}
 		g.remember(cachedAnswer{Text: out.text, Finish: string(out.finish), Usage: out.usage})
 	}
 	g.bill(out.usage)
@@ -437,7 +446,15 @@ func (s *Server) record(endpoint, model string, start time.Time, prompt string, 
 		args = append(args, "ttft", o.times[0].Sub(start).Round(time.Millisecond))
 	}
 	if s.cfg.LogPrompts {
-		args = append(args, "prompt", prompt, "completion", o.text)
+		// Even when the operator logs prompts, personal data is redacted
+		// first where a safety plugin can; what cannot be redacted is not
+		// logged.
+		p, c := prompt, o.text
+		if s.policy != nil {
+			p, _ = s.policy.Redact(context.Background(), p)
+			c, _ = s.policy.Redact(context.Background(), c)
+		}
+		args = append(args, "prompt", p, "completion", c)
 	}
 	s.log.Info("request", args...)
 }

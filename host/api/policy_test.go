@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
@@ -58,6 +60,31 @@ func startWithPlugins(t *testing.T, plugins map[string]map[string]string) *polic
 	})
 	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1"), option.WithAPIKey("unused"), option.WithMaxRetries(0))
 	return &policyNode{testNode: &testNode{url: srv.URL, client: client, mgr: mgr}, reg: reg, pub: pub}
+}
+
+func TestLoggedPromptsAreRedacted(t *testing.T) {
+	var logs bytes.Buffer
+	reg := plugin.NewRegistry(plugintest.NewRuntime(t), plugin.RegistryConfig{})
+	t.Cleanup(reg.Close)
+	if err := reg.Load(context.Background(), plugintest.Manifest(t, "safety", "safety", plugintest.Build(t, "../../plugins/safety"), map[string]string{"redact": "email"})); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := models.New([]models.Spec{{Name: "tiny", Path: tinyPath, Engine: engine.Options{Parallel: 1, ContextSize: 512}}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mgr.Close()
+	log := hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Info})
+	pipe := &policy.Pipeline{Plugins: reg, Log: log}
+	srv := httptest.NewServer(api.New(api.Config{LogPrompts: true}, mgr, pipe, log).Handler())
+	defer srv.Close()
+	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4,"messages":[{"role":"user","content":"mail me at jane.doe@example.com"}]}`)
+	if status != 200 {
+		t.Fatalf("status %d: %v", status, body)
+	}
+	if strings.Contains(logs.String(), "jane.doe@example.com") || !strings.Contains(logs.String(), "mail me at [email]") {
+		t.Fatalf("request log with log_prompts on:\n%s", logs.String())
+	}
 }
 
 type fabnodeExt struct {

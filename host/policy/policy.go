@@ -80,6 +80,21 @@ func (p *Pipeline) Remember(pol abi.CachePolicy, value []byte, embedding []float
 	}
 }
 
+// Redact removes personal data (as the safety plugin defines it) from a
+// whole text. ok is false when the plugin failed: the text must then not be
+// shown, since it may still hold what should have been removed.
+func (p *Pipeline) Redact(ctx context.Context, text string) (out string, ok bool) {
+	b, n, err := p.Plugins.Safety().Redact(ctx, []byte(text))
+	if err != nil || b == nil {
+		p.Log.Warn("redaction failed; withholding the text", "error", err)
+		return "", false
+	}
+	if n > 0 {
+		p.Log.Debug("redacted personal data", "items", n)
+	}
+	return string(b), true
+}
+
 // Quote prices a request.
 func (p *Pipeline) Quote(ctx context.Context, req abi.QuoteRequest) (abi.Quote, error) {
 	if req.UnixMillis == 0 {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -75,6 +76,11 @@ missing, loads the default model and listens.`,
 			return err
 		}
 		log := config.NewLogger(cfg.Log, os.Stderr)
+		if os.Getenv("GOMAXPROCS") == "" { // an explicit setting wins
+			procs := node.GoProcs(cfg, runtime.NumCPU())
+			runtime.GOMAXPROCS(procs)
+			log.Info("go runtime threads", "gomaxprocs", procs, "cpus", runtime.NumCPU())
+		}
 		n, err := node.New(cfg, log)
 		if err != nil {
 			return err

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/fabnode/fabnode/host/fetch"
 	"sync"
 	"sync/atomic"
 
 	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/fetch"
 )
 
 // Registry holds the active version of every configured plugin, at most one

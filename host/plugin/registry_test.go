@@ -3,7 +3,6 @@ package plugin_test
 import (
 	"context"
 	"errors"
-	"github.com/fabnode/fabnode/host/fetch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/fetch"
 	"github.com/fabnode/fabnode/host/plugin"
 )
 

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/fabnode/fabnode/host/fetch"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/fabnode/fabnode/host/fetch"
 	"github.com/fabnode/fabnode/host/plugin"
 )
 

@@ -208,14 +208,17 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFie
 				Message: "generation did not finish within the request timeout"})
 			return
 		}
+		// Generation may have been cancelled on purpose (a semantic cache
+		// hit, a blocked output); the policies that shape the answer still run.
+		pctx := context.WithoutCancel(ctx)
 		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter {
-			out.text = s.shapeText(ctx, ff, out.text)
+			out.text = s.shapeText(pctx, ff, out.text)
 		}
 		if s.policy != nil {
 			// A whole answer can be scrubbed of personal data before it
 			// leaves; a failed redaction withholds it (fail closed).
 			var ok bool
-			if out.text, ok = s.policy.Redact(ctx, out.text); !ok {
+			if out.text, ok = s.policy.Redact(pctx, out.text); !ok {
 				out.finish = engine.FinishContentFilter
 				g.ext.Blocked = "redaction unavailable"
 			}

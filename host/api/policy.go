@@ -111,14 +111,15 @@ func (s *Server) admit(ctx context.Context, m *models.Loaded, f *samplingFields,
 		req.Embed = g.cache.SimilarityThreshold > 0
 	}
 
+	// The quote needs the prompt's size; the engine reuses these tokens.
 	tokens, err := m.Model.Tokenize(prompt)
 	if err != nil {
 		return nil, nil, &apiError{status: http.StatusInternalServerError, Type: "server_error", Message: err.Error()}
 	}
-	st := m.Model.Stats()
+	req.Tokens = tokens
 	q, err := s.policy.Quote(ctx, abi.QuoteRequest{
 		Model: m.Name, Client: g.client, PromptTokens: uint32(len(tokens)), MaxTokens: uint32(req.MaxTokens),
-		Load: abi.LoadSnapshot{QueueDepth: uint32(st.Queued), ActiveRequests: uint32(st.Busy), Slots: uint32(st.Slots)},
+		Load: loadSnapshot(m.Model.Stats()),
 	})
 	switch {
 	case err == nil:
@@ -189,6 +190,11 @@ func (g *guard) remember(a cachedAnswer) {
 	}
 }
 
+// loadSnapshot is the scheduler's load as a pricing plugin sees it.
+func loadSnapshot(st engine.Stats) abi.LoadSnapshot {
+	return abi.LoadSnapshot{QueueDepth: uint32(st.Queued), ActiveRequests: uint32(st.Busy), Slots: uint32(st.Slots)}
+}
+
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	name := q.Get("model")
@@ -227,7 +233,7 @@ func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 	var load abi.LoadSnapshot
 	for _, st := range s.models.List() {
 		if st.Name == name && st.Loaded {
-			load = abi.LoadSnapshot{QueueDepth: uint32(st.Stats.Queued), ActiveRequests: uint32(st.Stats.Busy), Slots: uint32(st.Stats.Slots)}
+			load = loadSnapshot(st.Stats)
 		}
 	}
 	quote, err := s.policy.Quote(r.Context(), abi.QuoteRequest{Model: name, Client: q.Get("client"), PromptTokens: pt, MaxTokens: mt, Load: load, UnixMillis: time.Now().UnixMilli()})

@@ -239,9 +239,12 @@ func (m *Model) Generate(ctx context.Context, req Request) (*Stream, error) {
 	if req.MaxTokens < 0 {
 		return nil, &ParamError{"max_tokens", fmt.Sprintf("must be >= 0, got %d", req.MaxTokens)}
 	}
-	tokens, err := m.Tokenize(req.Prompt)
-	if err != nil {
-		return nil, fmt.Errorf("tokenizing the prompt: %w", err)
+	tokens := req.Tokens
+	if tokens == nil {
+		var err error
+		if tokens, err = m.Tokenize(req.Prompt); err != nil {
+			return nil, fmt.Errorf("tokenizing the prompt: %w", err)
+		}
 	}
 	if len(tokens) == 0 {
 		return nil, &ParamError{"prompt", "is empty"}

@@ -54,6 +54,7 @@ func (s Sampling) Validate() error {
 // Request is one generation.
 type Request struct {
 	Prompt    string // already rendered (chat template applied)
+	Tokens    []int  // Prompt tokenized by Model.Tokenize, when the caller already did; Prompt is then not tokenized again
 	MaxTokens int    // 0: until the slot's context is full
 	Stop      []string
 	Sampling  Sampling

@@ -275,11 +275,10 @@ func (m *Model) finish(s *slot, reason FinishReason, err error) {
 	}
 	s.job.stream.push(Event{Done: true, Finish: reason, Usage: s.usage, Err: err, At: time.Now()})
 	if m.busy.Load() > 1 || m.queued.Load() > 0 {
-		// Under concurrency a finished request's cache is dropped at once.
-		// Stale cells widen the span of cache every other request's
-		// attention covers and fragment it; clearing them measured +18%
-		// aggregate throughput with 8 streams (BENCHMARKS.md). An idle
-		// model keeps it, for the next turn of the same conversation.
+		// Under concurrency a finished request's cache is dropped at once:
+		// stale cells widen the span of cache every other request's
+		// attention covers, and fragment it. An idle model keeps it, for
+		// the next turn of the same conversation.
 		m.forget(s)
 	}
 	s.job, s.sampler, s.text, s.prefill = nil, nil, nil, nil

@@ -80,7 +80,7 @@ func New(stats func() []SchedulerStats, plugins func() []PluginStats) *Metrics {
 	}
 	r.MustRegister(m.Requests, m.TokensIn, m.TokensCached, m.TokensOut, m.TimeToFirst, m.InterToken,
 		m.Duration, m.Cancelled, m.InFlight,
-		&schedulerCollector{stats: stats, plugins: plugins},
+		&liveCollector{stats: stats, plugins: plugins},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -114,20 +114,20 @@ var (
 	pluginUpDesc     = prometheus.NewDesc("fabnode_plugin_healthy", "1 unless the plugin's crash-loop breaker is open.", pluginLabels, nil)
 )
 
-// schedulerCollector reads live scheduler and plugin state at scrape
+// liveCollector reads live scheduler and plugin state at scrape
 // time, so the values are never stale.
-type schedulerCollector struct {
+type liveCollector struct {
 	stats   func() []SchedulerStats
 	plugins func() []PluginStats
 }
 
-func (c *schedulerCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{queueDesc, busyDesc, slotsDesc, pluginCallsDesc, pluginFaultsDesc, pluginInstDesc, pluginUpDesc} {
 		ch <- d
 	}
 }
 
-func (c *schedulerCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range c.stats() {
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(s.Queued), s.Model)
 		ch <- prometheus.MustNewConstMetric(busyDesc, prometheus.GaugeValue, float64(s.Busy), s.Model)

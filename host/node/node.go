@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -93,14 +94,9 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 // ModelSpecs turns the config's model blocks into manager specs, per-model
 // values overriding the engine section, in name order.
 func ModelSpecs(cfg *config.Config) []models.Spec {
-	names := make([]string, 0, len(cfg.Models))
-	for n := range cfg.Models {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	e := cfg.Engine
 	var specs []models.Spec
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(cfg.Models)) {
 		m := cfg.Models[n]
 		opts := engine.Options{
 			GPULayers: e.GPULayers, MainGPU: e.MainGPU, Threads: e.Threads, BatchSize: e.BatchSize,

@@ -7,9 +7,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,13 +23,8 @@ import (
 // built-in plugins are rebuilt by `make`, so their hash is not known when
 // config.hcl is written; production configs should pin.
 func PluginManifests(cfg *config.Config) []plugin.Manifest {
-	names := make([]string, 0, len(cfg.Plugins))
-	for n := range cfg.Plugins {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var out []plugin.Manifest
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(cfg.Plugins)) {
 		p := cfg.Plugins[n]
 		conf := map[string]string{}
 		for k, v := range p.Config {

@@ -81,6 +81,7 @@ type Model struct {
 	log   hclog.Logger
 	model *llama.Model
 	lctx  *llama.Context
+	cctx  *llamaContext // lctx's C side: threadpool and free
 	batch *llama.Batch
 
 	submit  chan *job
@@ -150,14 +151,25 @@ func Load(path string, opts Options, log hclog.Logger) (*Model, error) {
 		llama.FreeModel(lm)
 		return nil, fmt.Errorf("creating a context of %d tokens (%d slots x %d): %w", opts.ContextSize*opts.Parallel, opts.Parallel, opts.ContextSize, err)
 	}
+	cctx, err := adoptContext(lctx, opts.ContextSize*opts.Parallel)
+	if err != nil {
+		llama.FreeModel(lm) // the context leaks: without its pointer it cannot be freed
+		return nil, err
+	}
+	if err := cctx.attachThreadpool(opts.Threads); err != nil {
+		cctx.free()
+		llama.FreeModel(lm)
+		return nil, err
+	}
 	batch, err := llama.NewBatch(opts.BatchSize, opts.Parallel, 0)
 	if err != nil {
+		cctx.free()
 		llama.FreeModel(lm)
 		return nil, err
 	}
 	m := &Model{
 		info: info, opts: opts, log: log.Named(info.Name),
-		model: lm, lctx: lctx, batch: batch,
+		model: lm, lctx: lctx, batch: batch, cctx: cctx,
 		submit:  make(chan *job, opts.MaxQueue),
 		control: make(chan func()),
 		quit:    make(chan struct{}),
@@ -276,6 +288,7 @@ func (m *Model) Close() error {
 		close(m.quit)
 		<-m.done
 		m.batch.Free()
+		m.cctx.free()
 		llama.FreeModel(m.model)
 	})
 	return nil

@@ -9,7 +9,7 @@ import "fmt"
 // plugin built for an older or newer minor of the same major is accepted.
 const (
 	Major = 1
-	Minor = 0
+	Minor = 1
 )
 
 // PackVersion packs a version the way fab_abi_version returns it.
@@ -74,10 +74,12 @@ const (
 	HookCachePolicy Hook = 6 // cache: CacheRequest -> CachePolicy
 	HookQuote       Hook = 7 // pricing: QuoteRequest -> Quote
 	HookCommit      Hook = 8 // proof: CommitRequest -> Commitment
-	hookCount            = 9
+	// Added in v1.1.
+	HookFormatStream Hook = 9 // format, optional: FormatChunk -> FormatChunkResult
+	hookCount             = 10
 )
 
-var hookNames = [...]string{"describe", "ping", "check_prompt", "filter_chunk", "redact", "format", "cache_policy", "quote", "commit"}
+var hookNames = [...]string{"describe", "ping", "check_prompt", "filter_chunk", "redact", "format", "cache_policy", "quote", "commit", "format_stream"}
 
 func (h Hook) String() string {
 	if h < hookCount {

@@ -33,6 +33,8 @@ func samples() []msg {
 		&RedactResult{Text: []byte("t"), Count: 3},
 		&FormatRequest{Format: FormatJSON, Text: []byte("{}")},
 		&FormatResult{Text: []byte("{}"), Valid: true, Problem: "p"},
+		&FormatChunk{Format: FormatHTML, State: []byte("st"), Chunk: []byte("ch"), Final: true},
+		&FormatChunkResult{Emit: []byte("e"), State: []byte("s"), Held: 3, Valid: true, Problem: "p"},
 		&CacheRequest{Model: "m", Client: "c", Prompt: []byte("p"), Temperature: 0.5, MaxTokens: 9, Seed: 7, HasSeed: true},
 		&CachePolicy{Cacheable: true, Key: []byte("k"), TTLMillis: 5, SimilarityThreshold: 0.9, Scope: []byte("s")},
 		&QuoteRequest{Model: "m", Client: "c", PromptTokens: 1, MaxTokens: 2, Load: LoadSnapshot{3, 4, 5, 0.5, 12.5}, UnixMillis: -8},

@@ -237,6 +237,58 @@ func (m *FormatRequest) UnmarshalBinary(b []byte) error {
 	return d.done("FormatRequest")
 }
 
+// FormatChunk carries one chunk of a streamed output through a format
+// plugin (hook format_stream, ABI v1.1). State and Final work as in
+// ChunkFilter: the host keeps the plugin's state between chunks, and on
+// Final the plugin releases everything it held back.
+type FormatChunk struct {
+	Format Format
+	State  []byte
+	Chunk  []byte
+	Final  bool
+}
+
+func (m *FormatChunk) AppendBinary(b []byte) ([]byte, error) {
+	b = appendU8(b, uint8(m.Format))
+	b = appendBytes(b, m.State)
+	b = appendBytes(b, m.Chunk)
+	return appendBool(b, m.Final), nil
+}
+
+func (m *FormatChunk) UnmarshalBinary(b []byte) error {
+	d := decoder{b: b}
+	m.Format, m.State, m.Chunk, m.Final = Format(d.u8()), d.bytes(), d.bytes(), d.bool()
+	return d.done("FormatChunk")
+}
+
+// FormatChunkResult is the shaped text that may be sent now. Held is how
+// many bytes at the end of the input so far the plugin keeps in State
+// without having shown them in any form: should the plugin fail later in
+// the stream, the host sends those bytes unformatted (format fails open)
+// rather than lose them. On the final chunk, Valid and Problem judge the
+// whole stream as FormatResult does.
+type FormatChunkResult struct {
+	Emit    []byte
+	State   []byte
+	Held    uint32
+	Valid   bool
+	Problem string
+}
+
+func (m *FormatChunkResult) AppendBinary(b []byte) ([]byte, error) {
+	b = appendBytes(b, m.Emit)
+	b = appendBytes(b, m.State)
+	b = appendU32(b, m.Held)
+	b = appendBool(b, m.Valid)
+	return appendString(b, m.Problem), nil
+}
+
+func (m *FormatChunkResult) UnmarshalBinary(b []byte) error {
+	d := decoder{b: b}
+	m.Emit, m.State, m.Held, m.Valid, m.Problem = d.bytes(), d.bytes(), d.u32(), d.bool(), d.string()
+	return d.done("FormatChunkResult")
+}
+
 // FormatResult is the shaped output. Valid is false when the text could not
 // be brought into the requested format (e.g. no JSON object found); Problem
 // then says why and Text holds the best effort.

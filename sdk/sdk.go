@@ -12,24 +12,26 @@ import (
 
 // Types shared with the host, re-exported so that plugins import only sdk.
 type (
-	Kind          = abi.Kind
-	Action        = abi.Action
-	Format        = abi.Format
-	PromptCheck   = abi.PromptCheck
-	Verdict       = abi.Verdict
-	ChunkFilter   = abi.ChunkFilter
-	ChunkResult   = abi.ChunkResult
-	RedactRequest = abi.RedactRequest
-	RedactResult  = abi.RedactResult
-	FormatRequest = abi.FormatRequest
-	FormatResult  = abi.FormatResult
-	CacheRequest  = abi.CacheRequest
-	CachePolicy   = abi.CachePolicy
-	LoadSnapshot  = abi.LoadSnapshot
-	QuoteRequest  = abi.QuoteRequest
-	Quote         = abi.Quote
-	CommitRequest = abi.CommitRequest
-	Commitment    = abi.Commitment
+	Kind              = abi.Kind
+	Action            = abi.Action
+	Format            = abi.Format
+	PromptCheck       = abi.PromptCheck
+	Verdict           = abi.Verdict
+	ChunkFilter       = abi.ChunkFilter
+	ChunkResult       = abi.ChunkResult
+	RedactRequest     = abi.RedactRequest
+	RedactResult      = abi.RedactResult
+	FormatRequest     = abi.FormatRequest
+	FormatResult      = abi.FormatResult
+	FormatChunk       = abi.FormatChunk
+	FormatChunkResult = abi.FormatChunkResult
+	CacheRequest      = abi.CacheRequest
+	CachePolicy       = abi.CachePolicy
+	LoadSnapshot      = abi.LoadSnapshot
+	QuoteRequest      = abi.QuoteRequest
+	Quote             = abi.Quote
+	CommitRequest     = abi.CommitRequest
+	Commitment        = abi.Commitment
 )
 
 const (
@@ -70,6 +72,11 @@ type Plugin struct {
 	CachePolicy func(CacheRequest) (CachePolicy, error)
 	Quote       func(QuoteRequest) (Quote, error)
 	Commit      func(CommitRequest) (Commitment, error)
+
+	// FormatStream (ABI v1.1, optional) shapes a streamed output chunk by
+	// chunk. Without it, the node formats whole answers only and streams
+	// pass unformatted.
+	FormatStream func(FormatChunk) (FormatChunkResult, error)
 }
 
 var registered *Plugin
@@ -96,6 +103,7 @@ func (p *Plugin) hooks() abi.HookSet {
 	add(p.CachePolicy != nil, abi.HookCachePolicy)
 	add(p.Quote != nil, abi.HookQuote)
 	add(p.Commit != nil, abi.HookCommit)
+	add(p.FormatStream != nil, abi.HookFormatStream)
 	return s
 }
 
@@ -246,6 +254,8 @@ func handleCall(hook abi.Hook, in []byte) []byte {
 		return serve[QuoteRequest, *QuoteRequest, Quote, *Quote](in, p.Quote)
 	case abi.HookCommit:
 		return serve[CommitRequest, *CommitRequest, Commitment, *Commitment](in, p.Commit)
+	case abi.HookFormatStream:
+		return serve[FormatChunk, *FormatChunk, FormatChunkResult, *FormatChunkResult](in, p.FormatStream)
 	}
 	return status(abi.StatusUnsupported, nil)
 }

@@ -211,8 +211,10 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, f *samplingFie
 		// Generation may have been cancelled on purpose (a semantic cache
 		// hit, a blocked output); the policies that shape the answer still run.
 		pctx := context.WithoutCancel(ctx)
-		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter {
-			out.text = s.shapeText(pctx, ff, out.text)
+		if ff, ok := formatOf(f); ok && out.finish != engine.FinishContentFilter && g.ext.Cache != "hit-semantic" {
+			var v abi.FormatResult
+			out.text, v = s.shapeText(pctx, ff, out.text)
+			g.ext.Format = &formatJSON{Valid: v.Valid, Problem: v.Problem}
 		}
 		if s.policy != nil {
 			// A whole answer can be scrubbed of personal data before it
@@ -253,12 +255,11 @@ func formatOf(f *samplingFields) (abi.Format, bool) {
 	return 0, false
 }
 
-func (s *Server) shapeText(ctx context.Context, f abi.Format, text string) string {
+func (s *Server) shapeText(ctx context.Context, f abi.Format, text string) (string, abi.FormatResult) {
 	if s.policy == nil {
-		return text
+		return text, abi.FormatResult{Valid: f == abi.FormatPlain}
 	}
-	out, _ := s.policy.Format(ctx, f, text)
-	return out
+	return s.policy.Format(ctx, f, text)
 }
 
 // outcome is what a finished generation leaves for logs and metrics.
@@ -296,6 +297,7 @@ func pump(ctx context.Context, cancel context.CancelFunc, st *engine.Stream, g *
 				// stop decoding and serve that answer instead.
 				cancel()
 				g.ext.Cache = "hit-semantic"
+				g.passthrough() // the answer was shaped when first served
 				drain(st)
 				e = engine.Event{Text: a.Text, Tokens: a.Usage.CompletionTokens, Done: true,
 					Finish: engine.FinishReason(a.Finish), Usage: a.Usage}

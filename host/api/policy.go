@@ -27,6 +27,13 @@ type extension struct {
 	Commitments []policy.Commitment `json:"commitments,omitempty"`
 	NodeKey     string              `json:"node_key,omitempty"`
 	Blocked     string              `json:"blocked,omitempty"`
+	// Format reports how the requested response_format came out.
+	Format *formatJSON `json:"format,omitempty"`
+}
+
+type formatJSON struct {
+	Valid   bool   `json:"valid"`
+	Problem string `json:"problem,omitempty"`
 }
 
 type quoteJSON struct {
@@ -129,7 +136,12 @@ func (s *Server) admit(ctx context.Context, m *models.Loaded, f *samplingFields,
 		return nil, nil, &apiError{status: http.StatusServiceUnavailable, Type: "server_error", Code: strptr("pricing_unavailable"),
 			Message: "the node cannot price this request right now: " + err.Error()}
 	}
-	g.job = s.policy.StartJob(jobID, policy.ParseSHA256(m.SHA256))
+	// A stream is shaped chunk by chunk; a whole answer once, at the end.
+	var streamFormat *abi.Format
+	if ff, ok := formatOf(f); ok && f.Stream {
+		streamFormat = &ff
+	}
+	g.job = s.policy.StartJob(jobID, policy.ParseSHA256(m.SHA256), streamFormat)
 	return g, nil, nil
 }
 
@@ -156,7 +168,17 @@ func (g *guard) finish(ctx context.Context) (string, bool) {
 	}
 	g.ext.Commitments = g.job.Commitments()
 	g.ext.Blocked = g.job.BlockReason()
+	if v := g.job.FormatVerdict(); v != nil {
+		g.ext.Format = &formatJSON{Valid: v.Valid, Problem: v.Problem}
+	}
 	return emit, blocked
+}
+
+// passthrough stops shaping the output: what follows was shaped before.
+func (g *guard) passthrough() {
+	if g.job != nil {
+		g.job.Passthrough()
+	}
 }
 
 func (g *guard) close() {

@@ -97,6 +97,10 @@ type fabnodeExt struct {
 	Cache       string              `json:"cache"`
 	Commitments []policy.Commitment `json:"commitments"`
 	Blocked     string              `json:"blocked"`
+	Format      *struct {
+		Valid   bool   `json:"valid"`
+		Problem string `json:"problem"`
+	} `json:"format"`
 }
 
 func extOf(t *testing.T, raw string) fabnodeExt {
@@ -321,5 +325,54 @@ func TestSemanticCacheAnswersSimilarPrompts(t *testing.T) {
 	got, _, _, finish, err := streamChat(context.Background(), n.testNode, chatParams("Gamma asks: what is the price of the node?", 16))
 	if err != nil || got != first.Choices[0].Message.Content || finish != "length" {
 		t.Fatalf("streamed semantic hit: %q %q %v", got, finish, err)
+	}
+}
+
+// TestStreamedFormatMatchesWholeAnswer asks for each response_format whole
+// and streamed: the stream is shaped chunk by chunk (after the safety
+// filter) into exactly the text the whole answer gets, and arrives in
+// pieces, not as one block at the end.
+func TestStreamedFormatMatchesWholeAnswer(t *testing.T) {
+	n := startWithPlugins(t, map[string]map[string]string{"safety": nil, "format": nil})
+	ctx := context.Background()
+	for _, format := range []string{"html", "plain", "markdown"} {
+		opt := option.WithJSONSet("response_format", map[string]string{"type": format})
+		whole, err := n.client.Chat.Completions.New(ctx, chatParams("write a short list", 48), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := whole.Choices[0].Message.Content
+		if f := extOf(t, whole.RawJSON()).Format; f == nil || !f.Valid {
+			t.Fatalf("%s: whole answer's format verdict %+v", format, f)
+		}
+		st := n.client.Chat.Completions.NewStreaming(ctx, chatParams("write a short list", 48), opt)
+		var got strings.Builder
+		chunks := 0
+		var ext fabnodeExt
+		for st.Next() {
+			c := st.Current()
+			if len(c.Choices) > 0 && c.Choices[0].Delta.Content != "" {
+				got.WriteString(c.Choices[0].Delta.Content)
+				chunks++
+			}
+			if len(c.Choices) > 0 && c.Choices[0].FinishReason != "" {
+				ext = extOf(t, c.RawJSON())
+			}
+		}
+		if err := st.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want {
+			t.Errorf("%s: streamed\n%q\nwhole\n%q", format, got.String(), want)
+		}
+		if ext.Format == nil || !ext.Format.Valid {
+			t.Errorf("%s: stream's format verdict %+v", format, ext.Format)
+		}
+		if chunks < 4 {
+			t.Errorf("%s: %d content chunks for %d bytes: the stream was not shaped as it went", format, chunks, len(want))
+		}
+		if format == "html" && !strings.HasPrefix(want, "<") {
+			t.Errorf("html answer %q does not start with a tag", want)
+		}
 	}
 }

@@ -91,14 +91,30 @@ func (s Safety) Redact(ctx context.Context, text []byte) ([]byte, int, error) {
 	return res.Text, int(res.Count), nil
 }
 
+// pin holds one plugin version for the length of a response: the
+// per-request state belongs to that version's format.
+type pin struct {
+	v    *version
+	done bool
+}
+
+// release lets the version go. Safe to call more than once.
+func (p *pin) release() {
+	if !p.done {
+		p.done = true
+		if p.v != nil {
+			p.v.release()
+		}
+	}
+}
+
 // Stream filters one response's output chunk by chunk. It pins the safety
-// plugin version current at NewStream for the whole response (the per-request
-// state format belongs to that version), so Close must always be called.
+// plugin version current at NewStream for the whole response, so Close must
+// always be called.
 type Stream struct {
-	v       *version
+	pin
 	state   []byte
 	blocked string
-	done    bool
 }
 
 // StreamResult is what may be sent to the client after one chunk.
@@ -109,7 +125,7 @@ type StreamResult struct {
 }
 
 // NewStream starts filtering one response.
-func (s Safety) NewStream() *Stream { return &Stream{v: s.r.acquire(abi.KindSafety)} }
+func (s Safety) NewStream() *Stream { return &Stream{pin: pin{v: s.r.acquire(abi.KindSafety)}} }
 
 // Filter passes one chunk. The plugin may hold back a tail of it (a blocked
 // phrase may continue in the next chunk); Finish releases it.
@@ -125,14 +141,7 @@ func (st *Stream) Finish(ctx context.Context) (StreamResult, error) {
 }
 
 // Close releases the stream without flushing. Safe to call more than once.
-func (st *Stream) Close() {
-	if !st.done {
-		st.done = true
-		if st.v != nil {
-			st.v.release()
-		}
-	}
-}
+func (st *Stream) Close() { st.release() }
 
 func (st *Stream) filter(ctx context.Context, chunk []byte, final bool) (StreamResult, error) {
 	if st.blocked != "" {
@@ -163,7 +172,7 @@ func (st *Stream) filter(ctx context.Context, chunk []byte, final bool) (StreamR
 // Format returns the format facade.
 func (r *Registry) Format() Format { return Format{r} }
 
-// Format shapes complete outputs. It fails open to the unchanged text.
+// Format shapes outputs. It fails open to the unchanged text.
 type Format struct{ r *Registry }
 
 // Format shapes req.Text into req.Format.
@@ -176,6 +185,89 @@ func (f Format) Format(ctx context.Context, req abi.FormatRequest) (abi.FormatRe
 		return abi.FormatResult{Text: req.Text, Valid: false, Problem: "format plugin failed"}, err
 	}
 	return res, nil
+}
+
+// Chunk makes one raw format_stream call, for tests and tools; the request
+// path uses NewStream, which keeps the state and fails open.
+func (f Format) Chunk(ctx context.Context, req abi.FormatChunk) (abi.FormatChunkResult, error) {
+	res, ok, err := call[abi.FormatChunkResult](ctx, f.r, abi.KindFormat, abi.HookFormatStream, &req)
+	if !ok && err == nil {
+		err = fmt.Errorf("format: %w", ErrNotConfigured)
+	}
+	return res, err
+}
+
+// FormatStream shapes one streamed response chunk by chunk, pinning the
+// format plugin version current at NewStream. Close must always be called.
+// It fails open: when the plugin cannot stream (none configured, or built
+// for ABI v1.0) the text passes unchanged; when it fails mid-stream, the
+// text it held and the rest of the stream pass unchanged.
+type FormatStream struct {
+	pin
+	format  abi.Format
+	state   []byte
+	held    []byte        // the raw input the plugin holds (its Held)
+	raw     bool          // passing text through unchanged
+	verdict FormatVerdict // when raw
+}
+
+// FormatVerdict says whether a finished stream came out in the requested
+// format.
+type FormatVerdict struct {
+	Valid   bool
+	Problem string
+}
+
+// NewStream starts shaping one streamed response into format.
+func (f Format) NewStream(format abi.Format) *FormatStream {
+	s := &FormatStream{pin: pin{v: f.r.acquire(abi.KindFormat)}, format: format}
+	switch {
+	case s.v == nil: // as Format without a plugin
+		s.raw = true
+		s.verdict = FormatVerdict{Valid: format == abi.FormatPlain, Problem: problemIf(format != abi.FormatPlain, "no format plugin configured")}
+	case !s.v.p.desc.Hooks.Has(abi.HookFormatStream):
+		s.raw = true
+		s.verdict.Problem = "the format plugin cannot format streams (it lacks format_stream, ABI v1.1)"
+	}
+	if s.raw {
+		s.release()
+	}
+	return s
+}
+
+// Write passes one chunk and returns the shaped text that may be sent now.
+func (s *FormatStream) Write(ctx context.Context, chunk []byte) ([]byte, error) {
+	out, _, err := s.feed(ctx, chunk, false)
+	return out, err
+}
+
+// Finish passes the last chunk, returns everything still held and judges
+// the whole stream, then releases the plugin version.
+func (s *FormatStream) Finish(ctx context.Context, chunk []byte) ([]byte, FormatVerdict, error) {
+	defer s.Close()
+	out, v, err := s.feed(ctx, chunk, true)
+	return out, v, err
+}
+
+// Close releases the stream without flushing. Safe to call more than once.
+func (s *FormatStream) Close() { s.release() }
+
+func (s *FormatStream) feed(ctx context.Context, chunk []byte, final bool) ([]byte, FormatVerdict, error) {
+	if s.raw || s.done {
+		return chunk, s.verdict, nil
+	}
+	res, _, err := callVersion[abi.FormatChunkResult](ctx, s.v, abi.HookFormatStream,
+		&abi.FormatChunk{Format: s.format, State: s.state, Chunk: chunk, Final: final})
+	in := append(s.held, chunk...)
+	if err != nil {
+		s.raw, s.held, s.state = true, nil, nil
+		s.verdict = FormatVerdict{Problem: "the format plugin failed during the stream; the rest is unformatted"}
+		s.release()
+		return in, s.verdict, err
+	}
+	s.state = res.State
+	s.held = append([]byte(nil), in[len(in)-min(int(res.Held), len(in)):]...)
+	return res.Emit, FormatVerdict{Valid: res.Valid, Problem: res.Problem}, nil
 }
 
 func problemIf(cond bool, s string) string {

@@ -33,6 +33,13 @@ func TestNoPluginFallbacks(t *testing.T) {
 	if r, err := reg.Format().Format(ctx, abi.FormatRequest{Format: abi.FormatJSON, Text: []byte("{}")}); err != nil || string(r.Text) != "{}" || r.Valid {
 		t.Errorf("format: %+v %v", r, err)
 	}
+	fs := reg.Format().NewStream(abi.FormatHTML)
+	if out, err := fs.Write(ctx, []byte("<b>")); err != nil || string(out) != "<b>" {
+		t.Errorf("format stream: %q %v", out, err)
+	}
+	if _, v, _ := fs.Finish(ctx, nil); v.Valid || v.Problem == "" {
+		t.Errorf("format stream verdict: %+v", v)
+	}
 	if p, err := reg.Cache().Policy(ctx, abi.CacheRequest{}); err != nil || p.Cacheable {
 		t.Errorf("cache: %+v %v", p, err)
 	}
@@ -88,5 +95,57 @@ func TestFailureDirections(t *testing.T) {
 	}
 	if p, err := reg.Cache().Policy(ctx, abi.CacheRequest{Prompt: big}); err == nil || p.Cacheable {
 		t.Errorf("cache must fail to not cacheable: %+v %v", p, err)
+	}
+}
+
+// TestFormatStreamFailsOpen streams through a format plugin that holds
+// everything and then panics: the held text and the rest of the stream
+// pass unformatted, nothing is lost, and the verdict says why.
+func TestFormatStreamFailsOpen(t *testing.T) {
+	ctx := context.Background()
+	_, reg := newHost(t, hostOpts{})
+	mustLoad(t, reg, manifest(t, "format", "format", plugintest.Build(t, "testdata/guests/flakyformat"), nil))
+
+	ok := reg.Format().NewStream(abi.FormatPlain)
+	out, err := ok.Write(ctx, []byte("abc"))
+	if err != nil || len(out) != 0 {
+		t.Fatalf("held chunk: %q %v", out, err)
+	}
+	last, v, err := ok.Finish(ctx, []byte("def"))
+	if err != nil || string(last) != "ABCDEF" || !v.Valid {
+		t.Fatalf("healthy stream: %q %+v %v", last, v, err)
+	}
+
+	st := reg.Format().NewStream(abi.FormatPlain)
+	defer st.Close()
+	var got []byte
+	for _, chunk := range []string{"one ", "two ", "PANIC ", "four"} {
+		out, err := st.Write(ctx, []byte(chunk))
+		if chunk == "PANIC " && err == nil {
+			t.Error("the plugin's failure was not reported")
+		}
+		got = append(got, out...)
+	}
+	out, v, err = st.Finish(ctx, nil)
+	got = append(got, out...)
+	if string(got) != "one two PANIC four" || v.Valid || !strings.Contains(v.Problem, "failed during the stream") || err != nil {
+		t.Fatalf("after the failure: %q %+v %v", got, v, err)
+	}
+}
+
+// TestFormatStreamWithoutTheHook loads a format plugin built before ABI
+// v1.1: whole answers are shaped, streams pass unchanged.
+func TestFormatStreamWithoutTheHook(t *testing.T) {
+	ctx := context.Background()
+	_, reg := newHost(t, hostOpts{})
+	mustLoad(t, reg, manifest(t, "format", "format", plugintest.Build(t, "testdata/guests/wholeformat"), nil))
+	if r, err := reg.Format().Format(ctx, abi.FormatRequest{Format: abi.FormatHTML, Text: []byte("x")}); err != nil || string(r.Text) != "X" {
+		t.Fatalf("whole: %+v %v", r, err)
+	}
+	st := reg.Format().NewStream(abi.FormatHTML)
+	out, err := st.Write(ctx, []byte("x"))
+	last, v, ferr := st.Finish(ctx, []byte("y"))
+	if err != nil || ferr != nil || string(out)+string(last) != "xy" || v.Valid || !strings.Contains(v.Problem, "format_stream") {
+		t.Fatalf("stream: %q %q %+v %v %v", out, last, v, err, ferr)
 	}
 }

@@ -147,7 +147,7 @@ func TestHostileWatModules(t *testing.T) {
 	mustLoad(t, reg, manifest(t, "good-safety", "safety", safetyWasm(t), map[string]string{"deny_prompt": "build a bomb"}))
 
 	for name, want := range map[string]string{
-		"abi2":      "built for ABI v2.0, this host speaks v1.0",
+		"abi2":      "built for ABI v2.0, this host speaks v1.1",
 		"nocall":    `missing export "fab_call"`,
 		"inittrap":  "instantiation failed",
 		"badimport": "imports env.mystery: only wasi_snapshot_preview1 is provided",

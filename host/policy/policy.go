@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"time"
 
@@ -129,6 +130,8 @@ type Job struct {
 	id       string
 	model    [32]byte
 	safety   *plugin.Stream
+	format   *plugin.FormatStream // nil: the output is not reshaped on the way
+	verdict  *plugin.FormatVerdict
 	out      hash.Hash // over every byte emitted to the client
 	tokens   uint64
 	lastEnd  uint64
@@ -139,9 +142,14 @@ type Job struct {
 }
 
 // StartJob begins output handling for job id on a model file with the
-// given SHA-256.
-func (p *Pipeline) StartJob(id string, modelSHA256 [32]byte) *Job {
-	return &Job{p: p, id: id, model: modelSHA256, safety: p.Plugins.Safety().NewStream(), out: sha256.New()}
+// given SHA-256. With format set, every chunk is also shaped into it after
+// the safety filter (a streamed answer; whole answers are shaped whole).
+func (p *Pipeline) StartJob(id string, modelSHA256 [32]byte, format *abi.Format) *Job {
+	j := &Job{p: p, id: id, model: modelSHA256, safety: p.Plugins.Safety().NewStream(), out: sha256.New()}
+	if format != nil {
+		j.format = p.Plugins.Format().NewStream(*format)
+	}
+	return j
 }
 
 // ParseSHA256 decodes a hex digest; a malformed one yields zeros.
@@ -155,31 +163,61 @@ func ParseSHA256(s string) [32]byte {
 }
 
 // Chunk passes generated text (tokens new tokens) through the safety
-// filter and returns what may be sent. blocked means the response must
-// end now with reason.
+// filter, then the format, and returns what may be sent. blocked means the
+// response must end now with reason.
 func (j *Job) Chunk(ctx context.Context, text string, tokens int) (emit string, blocked bool, err error) {
 	if j.blocked != "" {
 		return "", true, nil
 	}
 	j.tokens += uint64(tokens)
-	var res plugin.StreamResult
+	var out []byte
 	if text != "" {
-		res, err = j.safety.Filter(ctx, []byte(text))
+		res, ferr := j.safety.Filter(ctx, []byte(text))
 		if res.Blocked {
 			j.blocked = res.Reason
-			return "", true, err
+			return "", true, ferr
 		}
-		j.out.Write(res.Emit)
+		out, err = j.shape(ctx, res.Emit, false)
+		err = errors.Join(ferr, err)
+		j.out.Write(out)
 	}
 	if every := uint64(j.p.checkpointTokens()); j.tokens-j.lastEnd >= every {
 		if cerr := j.commit(ctx, abi.CommitCheckpoint); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
 	}
-	return string(res.Emit), false, err
+	return string(out), false, err
 }
 
-// Finish releases text the filter held back and commits the final
+// shape runs text through the format stream, if there is one.
+func (j *Job) shape(ctx context.Context, text []byte, final bool) ([]byte, error) {
+	switch {
+	case j.format == nil:
+		return text, nil
+	case !final:
+		if len(text) == 0 {
+			return nil, nil
+		}
+		return j.format.Write(ctx, text)
+	}
+	out, v, err := j.format.Finish(ctx, text)
+	j.verdict = &v
+	if err != nil {
+		err = fmt.Errorf("format (the rest passes unformatted): %w", err)
+	}
+	return out, err
+}
+
+// Passthrough sends the rest of the output unshaped: it is an answer
+// that was shaped when it was first served (a semantic cache hit).
+func (j *Job) Passthrough() {
+	if j.format != nil {
+		j.format.Close()
+		j.format = nil
+	}
+}
+
+// Finish releases text the filters held back and commits the final
 // settlement over everything emitted.
 func (j *Job) Finish(ctx context.Context) (emit string, blocked bool, err error) {
 	if j.finished {
@@ -188,15 +226,24 @@ func (j *Job) Finish(ctx context.Context) (emit string, blocked bool, err error)
 	j.finished = true
 	if j.blocked != "" {
 		j.safety.Close()
+		j.closeFormat()
 		return "", true, j.commit(ctx, abi.CommitFinal)
 	}
 	res, err := j.safety.Finish(ctx)
 	if res.Blocked {
 		j.blocked = res.Reason
-	} else {
-		j.out.Write(res.Emit)
+		j.closeFormat()
+		return "", true, errors.Join(err, j.commit(ctx, abi.CommitFinal))
 	}
-	return string(res.Emit), res.Blocked, errors.Join(err, j.commit(ctx, abi.CommitFinal))
+	out, ferr := j.shape(ctx, res.Emit, true)
+	j.out.Write(out)
+	return string(out), false, errors.Join(err, ferr, j.commit(ctx, abi.CommitFinal))
+}
+
+func (j *Job) closeFormat() {
+	if j.format != nil {
+		j.format.Close()
+	}
 }
 
 // Close releases the job without a final commitment (the request failed).
@@ -204,8 +251,13 @@ func (j *Job) Close() {
 	if !j.finished {
 		j.finished = true
 		j.safety.Close()
+		j.closeFormat()
 	}
 }
+
+// FormatVerdict is how the streamed output's format came out, once the
+// job finished; nil when it was not reshaped.
+func (j *Job) FormatVerdict() *plugin.FormatVerdict { return j.verdict }
 
 // BlockReason is why the output was cut, or "".
 func (j *Job) BlockReason() string { return j.blocked }

@@ -31,17 +31,31 @@ type config struct {
 	redactors                          []redactor
 }
 
+// redactor finds one kind of personal data. body and first describe its
+// matches for streaming: the bytes a match consists of, and those it can
+// start with.
 type redactor struct {
-	re   *regexp.Regexp
-	with []byte
+	re          *regexp.Regexp
+	with        []byte
+	body, first func(byte) bool
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isEmailByte(c byte) bool {
+	return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'z' || bytes.IndexByte([]byte("._%+-@"), c) >= 0
 }
 
 var cfg config
 
 var knownRedactors = map[string]redactor{
-	"email": {regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`), []byte("[email]")},
-	"phone": {regexp.MustCompile(`\+?\d[\d ().\-]{7,}\d`), []byte("[phone]")},
-	"card":  {regexp.MustCompile(`\b(?:\d[ \-]?){12,18}\d\b`), []byte("[card]")},
+	"email": {regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`), []byte("[email]"),
+		isEmailByte, func(c byte) bool { return isEmailByte(c) && c != '@' }},
+	"phone": {regexp.MustCompile(`\+?\d[\d ().\-]{7,}\d`), []byte("[phone]"),
+		func(c byte) bool { return isDigit(c) || bytes.IndexByte([]byte(" ().-+"), c) >= 0 },
+		func(c byte) bool { return isDigit(c) || c == '+' }},
+	"card": {regexp.MustCompile(`\b(?:\d[ \-]?){12,18}\d\b`), []byte("[card]"),
+		func(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }, isDigit},
 }
 
 func lowerList(c sdk.Config, key string) [][]byte {
@@ -141,29 +155,76 @@ func prefixLenFold(s, p []byte) int {
 	return i
 }
 
-// filterChunk scans held-back state plus the new chunk. It emits all but the
-// last holdBack bytes (cut at a rune boundary) and keeps those as state, so
-// a blocked phrase split across chunks is still seen whole.
+// filterChunk scans held-back state plus the new chunk. It emits what can no
+// longer change and keeps the rest as state: the last holdBack bytes, which
+// may be the start of a blocked phrase, and a trailing run that may still
+// grow into an e-mail address, phone or card number. What it emits is
+// redacted, so a stream is scrubbed exactly as a whole answer is.
 func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 	buf := append(append(make([]byte, 0, len(req.State)+len(req.Chunk)), req.State...), req.Chunk...)
 	if p := firstMatch(buf, cfg.denyOutput); p != nil {
 		return sdk.ChunkResult{Action: sdk.Deny, Reason: fmt.Sprintf("output contains blocked phrase %q", p)}, nil
 	}
 	if req.Final {
-		return sdk.ChunkResult{Action: sdk.Allow, Emit: buf}, nil
+		return sdk.ChunkResult{Action: sdk.Allow, Emit: redactAll(buf, nil)}, nil
 	}
 	cut := max(len(buf)-cfg.holdBack, 0)
+	for _, r := range cfg.redactors {
+		cut = min(cut, r.openFrom(buf))
+	}
+	// Never hold more than maxHold bytes: a run of digits or word
+	// characters that long is not one of the items redacted here.
+	cut = max(cut, len(buf)-maxHold)
+	// A complete item that straddles the cut waits whole.
+	for moved := true; moved; {
+		moved = false
+		for _, r := range cfg.redactors {
+			for _, m := range r.re.FindAllIndex(buf, -1) {
+				if m[0] < cut && cut < m[1] {
+					cut, moved = m[0], true
+				}
+			}
+		}
+	}
 	for cut > 0 && cut < len(buf) && !utf8.RuneStart(buf[cut]) {
 		cut--
 	}
-	return sdk.ChunkResult{Action: sdk.Allow, Emit: buf[:cut], State: buf[cut:]}, nil
+	return sdk.ChunkResult{Action: sdk.Allow, Emit: redactAll(buf[:cut], nil), State: buf[cut:]}, nil
+}
+
+// maxHold bounds the text a stream holds back for redaction.
+const maxHold = 256
+
+// openFrom returns where a match of r that the next chunk could still
+// complete may begin: the start of the trailing run of characters r's
+// items are made of, from the first one an item can start with; len(buf)
+// when there is none.
+func (r redactor) openFrom(buf []byte) int {
+	i := len(buf)
+	for i > 0 && r.body(buf[i-1]) {
+		i--
+	}
+	for i < len(buf) && !r.first(buf[i]) {
+		i++
+	}
+	return i
+}
+
+func redactAll(text []byte, count *int) []byte {
+	for _, r := range cfg.redactors {
+		text = r.re.ReplaceAllFunc(text, func([]byte) []byte {
+			if count != nil {
+				*count++
+			}
+			return r.with
+		})
+	}
+	return text
 }
 
 func redact(req sdk.RedactRequest) (sdk.RedactResult, error) {
-	text, count := req.Text, 0
-	for _, r := range cfg.redactors {
-		text = r.re.ReplaceAllFunc(text, func([]byte) []byte { count++; return r.with })
-	}
+	count := 0
+	text := redactAll(req.Text, &count)
 	return sdk.RedactResult{Text: text, Count: uint32(count)}, nil
 }
 

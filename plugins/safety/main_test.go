@@ -124,3 +124,56 @@ func TestUnknownRedactorRejected(t *testing.T) {
 		t.Fatalf("want error naming ssn, got %v", err)
 	}
 }
+
+// TestStreamIsRedactedLikeWholeText cuts a text holding personal data into
+// chunks every which way, down to single bytes: the concatenated stream is
+// always the whole text's redaction, and no raw item leaks into it.
+func TestStreamIsRedactedLikeWholeText(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", testConfig).Safety()
+	ctx := context.Background()
+	text := "Write to jane.doe@example.com, or call +1 (555) 123-4567 after 5pm. " +
+		"My card is 4111 1111 1111 1111 and the year is 2024. Ünïcode stays; bob@x.io ends it"
+	want, _, err := s.Redact(ctx, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []string{"jane.doe", "example.com", "555", "4567", "4111", "bob@", "x.io"}
+	for _, size := range []int{1, 2, 3, 5, 7, 11, 16, 64, len(text)} {
+		st := s.NewStream()
+		var out []byte
+		for i := 0; i < len(text); i += size {
+			r, err := st.Filter(ctx, []byte(text[i:min(i+size, len(text))]))
+			if err != nil || r.Blocked {
+				t.Fatalf("chunk size %d: %+v %v", size, r, err)
+			}
+			out = append(out, r.Emit...)
+			for _, item := range raw {
+				if strings.Contains(string(out), item) {
+					t.Fatalf("chunk size %d: %q leaked before the end: %q", size, item, out)
+				}
+			}
+		}
+		r, err := st.Finish(ctx)
+		if err != nil || r.Blocked {
+			t.Fatalf("chunk size %d: finish %+v %v", size, r, err)
+		}
+		if out = append(out, r.Emit...); string(out) != string(want) {
+			t.Errorf("chunk size %d:\n got %q\nwant %q", size, out, want)
+		}
+	}
+}
+
+// TestStreamHoldsBackLittle checks that redaction delays ordinary prose by
+// at most its last word.
+func TestStreamHoldsBackLittle(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", nil).Safety()
+	st := s.NewStream()
+	defer st.Close()
+	r, err := st.Filter(context.Background(), []byte("The quick brown fox jumps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.Emit) != "The quick brown fox " {
+		t.Errorf("emitted %q, want all but the last word", r.Emit)
+	}
+}

@@ -66,7 +66,10 @@ serve_and_run() { # label config
   "$BIN" serve --config "$2" > "$WORK/$1.log" 2>&1 &
   local pid=$!
   wait_http "http://127.0.0.1:$FAB_PORT/health"
-  run --url "http://127.0.0.1:$FAB_PORT" --model bench --label "$1" --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
+  # Both fabnode runs ask for markdown, so that with plugins the format
+  # plugin shapes every chunk (without, the request is the same and the
+  # text passes as it is).
+  run --url "http://127.0.0.1:$FAB_PORT" --model bench --label "$1" --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS" --response-format markdown
   if [ "$1" = fabnode+plugins ]; then
     # Hot swap: change the pricing plugin's config; the node re-reads it,
     # loads the new version (hash, ABI, init, self-test) and swaps it in.

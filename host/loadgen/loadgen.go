@@ -24,7 +24,10 @@ type Options struct {
 	// PromptWords sets the prompt length; each request's prompt starts
 	// with its own number so no server can reuse a cached prefix.
 	PromptWords int
-	Client      *http.Client
+	// ResponseFormat, when set, asks for it ("markdown", "html", ...) so
+	// that a node's format plugin shapes every streamed chunk.
+	ResponseFormat string
+	Client         *http.Client
 }
 
 // Sample is one finished request.
@@ -89,11 +92,15 @@ func Prompt(n, id int) string {
 }
 
 func one(ctx context.Context, o Options, id int) (Sample, error) {
-	body, _ := json.Marshal(map[string]any{
+	fields := map[string]any{
 		"model": o.Model, "stream": true, "max_tokens": o.MaxTokens, "temperature": 0, "seed": 1,
 		"stream_options": map[string]any{"include_usage": true},
 		"messages":       []map[string]string{{"role": "user", "content": Prompt(o.PromptWords, id)}},
-	})
+	}
+	if o.ResponseFormat != "" {
+		fields["response_format"] = map[string]string{"type": o.ResponseFormat}
+	}
+	body, _ := json.Marshal(fields)
 	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimRight(o.URL, "/")+"/v1/chat/completions", bytes.NewReader(body))
 	if err != nil {
 		return Sample{}, err

@@ -76,8 +76,9 @@ func BenchmarkHookQuote(b *testing.B) {
 }
 
 // BenchmarkHookFilterChunk64 filters a stream in 64-byte chunks through the
-// built-in safety plugin with five blocked phrases, carrying the per-request
-// state from chunk to chunk.
+// built-in safety plugin with five blocked phrases and its default
+// redaction (e-mail, phone, card), carrying the per-request state from
+// chunk to chunk.
 func BenchmarkHookFilterChunk64(b *testing.B) {
 	withDeadlineModes(b, func(b *testing.B) {
 		reg := benchRegistry(b, manifest(b, "s", "safety", safetyWasm(b),
@@ -92,6 +93,26 @@ func BenchmarkHookFilterChunk64(b *testing.B) {
 			r, err := st.Filter(ctx, chunk)
 			if err != nil || r.Blocked {
 				b.Fatal(r, err)
+			}
+		}
+	})
+}
+
+// BenchmarkHookFormatStream64 shapes a stream of markdown prose into html
+// in 64-byte chunks through the built-in format plugin, carrying its state.
+func BenchmarkHookFormatStream64(b *testing.B) {
+	withDeadlineModes(b, func(b *testing.B) {
+		reg := benchRegistry(b, manifest(b, "f", "format", plugintest.Build(b, "../../plugins/format"), nil))
+		chunk := bytes.Repeat([]byte("some *text* "), 6)[:63]
+		chunk = append(chunk, '\n')
+		ctx := context.Background()
+		st := reg.Format().NewStream(abi.FormatHTML)
+		defer st.Close()
+		b.ReportAllocs()
+		b.SetBytes(int64(len(chunk)))
+		for b.Loop() {
+			if _, err := st.Write(ctx, chunk); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

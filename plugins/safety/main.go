@@ -33,12 +33,26 @@ type config struct {
 
 // redactor finds one kind of personal data. body and first describe its
 // matches for streaming: the bytes a match consists of, and those it can
-// start with.
+// start with. need is a byte every match contains: text without one is not
+// searched (regexp is costly in a wasm guest, and most prose has no '@' or
+// digit).
 type redactor struct {
 	re          *regexp.Regexp
 	with        []byte
 	body, first func(byte) bool
+	need        func(byte) bool
 }
+
+func (r redactor) mayMatch(text []byte) bool {
+	for _, c := range text {
+		if r.need(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAt(c byte) bool { return c == '@' }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
@@ -50,12 +64,12 @@ var cfg config
 
 var knownRedactors = map[string]redactor{
 	"email": {regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`), []byte("[email]"),
-		isEmailByte, func(c byte) bool { return isEmailByte(c) && c != '@' }},
+		isEmailByte, func(c byte) bool { return isEmailByte(c) && c != '@' }, isAt},
 	"phone": {regexp.MustCompile(`\+?\d[\d ().\-]{7,}\d`), []byte("[phone]"),
 		func(c byte) bool { return isDigit(c) || bytes.IndexByte([]byte(" ().-+"), c) >= 0 },
-		func(c byte) bool { return isDigit(c) || c == '+' }},
+		func(c byte) bool { return isDigit(c) || c == '+' }, isDigit},
 	"card": {regexp.MustCompile(`\b(?:\d[ \-]?){12,18}\d\b`), []byte("[card]"),
-		func(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }, isDigit},
+		func(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }, isDigit, isDigit},
 }
 
 func lowerList(c sdk.Config, key string) [][]byte {
@@ -179,6 +193,9 @@ func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 	for moved := true; moved; {
 		moved = false
 		for _, r := range cfg.redactors {
+			if !r.mayMatch(buf) {
+				continue
+			}
 			for _, m := range r.re.FindAllIndex(buf, -1) {
 				if m[0] < cut && cut < m[1] {
 					cut, moved = m[0], true
@@ -212,6 +229,9 @@ func (r redactor) openFrom(buf []byte) int {
 
 func redactAll(text []byte, count *int) []byte {
 	for _, r := range cfg.redactors {
+		if !r.mayMatch(text) {
+			continue
+		}
 		text = r.re.ReplaceAllFunc(text, func([]byte) []byte {
 			if count != nil {
 				*count++

@@ -19,6 +19,7 @@ import (
 func benchCmd() *cobra.Command {
 	var (
 		url, model, bare, streams, label string
+		responseFormat                   string
 		requests, tokens, words          int
 		ctxSize, threads, batch          int
 		viaEngine                        bool
@@ -52,7 +53,7 @@ Each line printed is tab-separated:
 				if err != nil || n < 1 {
 					return fmt.Errorf("--streams: %q is not a positive number", f)
 				}
-				res := loadgen.Run(ctx, loadgen.Options{URL: url, Model: model, Streams: n, Requests: requests, MaxTokens: tokens, PromptWords: words})
+				res := loadgen.Run(ctx, loadgen.Options{URL: url, Model: model, Streams: n, Requests: requests, MaxTokens: tokens, PromptWords: words, ResponseFormat: responseFormat})
 				for _, e := range res.Errors {
 					fmt.Fprintln(cmd.ErrOrStderr(), "error:", e)
 				}
@@ -67,6 +68,7 @@ Each line printed is tab-separated:
 	f.StringVar(&bare, "bare", "", "run the bare engine loop on this GGUF file instead")
 	f.StringVar(&streams, "streams", "1", "comma-separated concurrency levels")
 	f.StringVar(&label, "label", "run", "label printed in the first column")
+	f.StringVar(&responseFormat, "response-format", "", `ask for this response_format type ("markdown", "html", "plain", "json_object")`)
 	f.IntVar(&requests, "requests", 4, "requests per stream")
 	f.IntVar(&tokens, "tokens", 128, "max_tokens per request")
 	f.IntVar(&words, "prompt-words", 48, "prompt length in words")

@@ -4,7 +4,7 @@
 # CONFIG` on the config's api.listen (must be 127.0.0.1:18080), runs
 # `fabnode bench` against it, prints one line per run and stops the node.
 # Used for the quick comparisons in BENCHMARKS.md; `make bench` is the full
-# run. Environment: STREAMS (1), REQUESTS (6), TOKENS (128), FORMAT (a
+# run. Environment: SERVE_BIN (bin/fabnode), STREAMS (1), REQUESTS (6), TOKENS (128), FORMAT (a
 # response_format type, none by default), SERVE_ENV (e.g. GOMAXPROCS=2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ url=http://127.0.0.1:18080
 echo "# round config label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
 for r in $(seq 1 "$rounds"); do
   for c in "$@"; do
-    env ${SERVE_ENV:-} bin/fabnode serve --config "$c" > "$c.log" 2>&1 &
+    env ${SERVE_ENV:-} "${SERVE_BIN:-bin/fabnode}" serve --config "$c" > "$c.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 300); do curl -sf "$url/health" > /dev/null 2>&1 && break; sleep 0.2; done
     bin/fabnode bench --url "$url" --model bench --streams "${STREAMS:-1}" --requests "${REQUESTS:-6}" \

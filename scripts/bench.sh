@@ -143,6 +143,7 @@ awk -F'\t' '
     ratio("API / bare loop, 1 stream decode", dec, "fabnode", 1, "bare", 1)
     ratio("-march=native / portable build, bare decode", dec, "bare", 1, "bare-portable", 1)
     ratio("all five plugins / none, 1 stream aggregate", agg, "fabnode+plugins", 1, "fabnode", 1)
+    ratio("all five plugins / none, 1 stream decode", dec, "fabnode+plugins", 1, "fabnode", 1)
     ratio("all five plugins / none, 8 streams aggregate", agg, "fabnode+plugins", 8, "fabnode", 8)
     ratio("fabnode / ollama, 1 stream aggregate", agg, "fabnode", 1, "ollama", 1)
     ratio("fabnode / ollama, 1 stream decode", dec, "fabnode", 1, "ollama", 1)

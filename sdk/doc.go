@@ -28,7 +28,7 @@
 // deadline or exceeds its memory aborts and the host discards the instance.
 // An instance serves one call at a time but many calls over its life, and
 // the host may run several instances: keep per-request state in the request
-// (see ChunkFilter.State), not in globals.
+// (see ChunkFilter.State and FormatChunk.State), not in globals.
 //
 // sdk/plugintest builds a plugin and loads it into the real host runtime
 // inside an ordinary go test.

@@ -87,3 +87,22 @@ func GPUs() []Device {
 	}
 	return out
 }
+
+// GoProcs is how many OS threads Go code should run on beside threads
+// llama.cpp compute threads on cpus cores: the cores they leave free, at
+// least one. Those threads spin at every barrier of a decode step, so a
+// Go runtime allowed onto their cores (its idle Ps spin looking for work at
+// every wakeup) stalls whole steps; measured on 2 vCPUs, limiting Go to the
+// spare capacity raised single-stream API decode by 15-30% and 8-stream
+// throughput by 5-10% (BENCHMARKS.md). With GPU offload the compute
+// threads mostly wait on the device, so Go keeps every core. threads <= 0
+// means one per core, as in Options.
+func GoProcs(threads int, gpu bool, cpus int) int {
+	if gpu {
+		return cpus
+	}
+	if threads <= 0 {
+		threads = cpus
+	}
+	return max(1, cpus-threads)
+}

@@ -207,25 +207,12 @@ func every(ctx context.Context, period time.Duration, fn func()) {
 	}
 }
 
-// GoProcs is how many OS threads Go code should run on beside llama.cpp:
-// the cores its CPU compute threads leave free, at least one. Those threads
-// spin at every barrier of a decode step, so a Go runtime allowed onto
-// their cores (its idle Ps spin looking for work at every wakeup) stalls
-// whole steps; measured on 2 vCPUs, limiting Go to the spare capacity
-// raised single-stream API decode by 15-30% and 8-stream throughput by
-// 5-10% (BENCHMARKS.md). With GPU offload the compute threads mostly wait
-// on the device, so Go keeps every core.
+// GoProcs is engine.GoProcs for a node's configuration: GPU offload by the
+// engine default or by any model counts.
 func GoProcs(cfg *config.Config, cpus int) int {
 	gpu := cfg.Engine.GPULayers > 0
 	for _, m := range cfg.Models {
 		gpu = gpu || m.GPULayers > 0
 	}
-	threads := cfg.Engine.Threads
-	if threads <= 0 {
-		threads = cpus
-	}
-	if gpu {
-		return cpus
-	}
-	return max(1, cpus-threads)
+	return engine.GoProcs(cfg.Engine.Threads, gpu, cpus)
 }

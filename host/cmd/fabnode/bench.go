@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,9 @@ Each line printed is tab-separated:
 // engine's scheduler) over the same chat-templated prompts the endpoint
 // runs get.
 func runInProcess(path string, viaEngine bool, requests, tokens, words int, opts engine.Options) (loadgen.Summary, error) {
+	if os.Getenv("GOMAXPROCS") == "" { // as serve does, so the figures compare
+		runtime.GOMAXPROCS(engine.GoProcs(opts.Threads, opts.GPULayers > 0, runtime.NumCPU()))
+	}
 	m, err := engine.Load(path, opts, nil)
 	if err != nil {
 		return loadgen.Summary{}, err

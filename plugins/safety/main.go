@@ -186,9 +186,6 @@ func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 	for _, r := range cfg.redactors {
 		cut = min(cut, r.openFrom(buf))
 	}
-	// Never hold more than maxHold bytes: a run of digits or word
-	// characters that long is not one of the items redacted here.
-	cut = max(cut, len(buf)-maxHold)
 	// A complete item that straddles the cut waits whole.
 	for moved := true; moved; {
 		moved = false
@@ -203,6 +200,10 @@ func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 			}
 		}
 	}
+	// Never hold more than maxHold bytes: a run of digits or word
+	// characters that long is not one of the items redacted here (and
+	// what of it matches is still redacted on its own).
+	cut = max(cut, len(buf)-maxHold)
 	for cut > 0 && cut < len(buf) && !utf8.RuneStart(buf[cut]) {
 		cut--
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -175,5 +176,28 @@ func TestStreamHoldsBackLittle(t *testing.T) {
 	}
 	if string(r.Emit) != "The quick brown fox " {
 		t.Errorf("emitted %q, want all but the last word", r.Emit)
+	}
+}
+
+// TestStreamHoldIsBounded streams a long run of numbers and spaces, which
+// the phone pattern matches as one item: the stream still flows rather
+// than holding the whole run.
+func TestStreamHoldIsBounded(t *testing.T) {
+	s := plugintest.Load(t, ".", "safety", nil).Safety()
+	st := s.NewStream()
+	defer st.Close()
+	ctx := context.Background()
+	fed, emitted := 0, 0
+	for i := range 400 {
+		chunk := fmt.Sprintf("%d ", i)
+		r, err := st.Filter(ctx, []byte(chunk))
+		if err != nil || r.Blocked {
+			t.Fatal(r, err)
+		}
+		fed += len(chunk)
+		emitted += len(r.Emit)
+		if fed > 2*maxHold && emitted == 0 {
+			t.Fatalf("nothing emitted after %d bytes", fed)
+		}
 	}
 }

@@ -13,16 +13,19 @@ import (
 // The hook benchmarks measure one call through the host, from the Go value
 // in to the Go value out: encode, borrow an instance, copy in, run the
 // guest, bounds-check and copy out, decode, return the instance. Each runs
-// with the deadline mechanism (close-on-context-done) on, as in production,
-// and off, to show its cost. Results and commands: BENCHMARKS.md.
+// with the deadline enforced by the loop guard, as in production; by
+// wazero's close-on-context-done, the fallback for modules the guard
+// cannot rewrite; and with no deadline at all, to show what each costs.
+// Results and commands: BENCHMARKS.md.
 
 func withDeadlineModes(b *testing.B, run func(b *testing.B)) {
 	for _, mode := range []struct {
-		name string
-		on   bool
-	}{{"deadline=on", true}, {"deadline=off", false}} {
+		name            string
+		deadline, guard bool
+	}{{"deadline=guard", true, true}, {"deadline=wazero", true, false}, {"deadline=off", false, false}} {
 		b.Run(mode.name, func(b *testing.B) {
-			defer plugin.SetCloseOnContextDone(mode.on)()
+			defer plugin.SetDeadlines(mode.deadline)()
+			defer plugin.SetLoopGuard(mode.guard)()
 			run(b)
 		})
 	}

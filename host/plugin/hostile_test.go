@@ -26,6 +26,9 @@ func TestHostileGoGuest(t *testing.T) {
 	hm := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
 	hm.Limits.MemoryMiB = 32
 	hostile := mustLoad(t, reg, hm)
+	if !hostile.LoopGuarded() {
+		t.Fatal("the Go guest's deadlines fell back to wazero's check: the loop guard did not apply")
+	}
 	ctx := context.Background()
 	quote := func(mode string) (abi.Quote, error) {
 		return reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: mode})
@@ -171,6 +174,9 @@ func TestHostileWatModules(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer p.Close(ctx)
+			if !p.LoopGuarded() {
+				t.Error("deadlines fell back to wazero's check: the loop guard did not apply")
+			}
 			for range 3 {
 				_, err := p.Call(ctx, abi.HookQuote, nil)
 				var fault *plugin.FaultError

@@ -11,6 +11,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/plugin/loopguard"
 )
 
 // instance is one initialised module instance. It is never used by two
@@ -24,6 +25,27 @@ type instance struct {
 	bufPtr, bufCap uint32 // the guest input buffer from the last fab_alloc
 	stdout, stderr *guestLog
 	busy           atomic.Bool
+	// stop is the loop guard's flag (nil without the guard): a call whose
+	// deadline passes sets it, and the guest traps at its next loop.
+	stop api.MutableGlobal
+	// suspect: a deadline fired while a call ended; the flag may still be
+	// set behind the next call's back, so the instance is not reused.
+	suspect bool
+}
+
+// arm makes ctx's end stop the guest and returns disarm, which reports
+// whether that happened (or may still happen).
+func (inst *instance) arm(ctx context.Context) (disarm func() (fired bool)) {
+	if inst.stop == nil {
+		return func() bool { return false }
+	}
+	inst.stop.Set(0)
+	stop := context.AfterFunc(ctx, func() { inst.stop.Set(1) })
+	return func() bool {
+		fired := !stop()
+		inst.suspect = inst.suspect || fired
+		return fired
+	}
 }
 
 // newInstance instantiates the module (running _initialize), checks the ABI
@@ -58,6 +80,21 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		inst.close()
 		p.live.Add(-1)
 		return nil, err
+	}
+	if p.guarded {
+		flag, ok := mod.ExportedGlobal(loopguard.Export).(api.MutableGlobal)
+		if !ok {
+			return fail(fmt.Errorf("plugin %q: the loop guard's flag is missing", p.name))
+		}
+		inst.stop = flag
+		defer inst.arm(ictx)()
+		if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
+			if _, err := init.Call(ictx); err != nil {
+				f := p.fault(inst, abi.HookDescribe, ictx, err)
+				f.Reason = "instantiation failed: " + f.Reason
+				return fail(f)
+			}
+		}
 	}
 
 	ver, err := mod.ExportedFunction(abi.ExportVersion).Call(ictx)
@@ -124,6 +161,7 @@ func (p *Plugin) callInstance(ctx context.Context, inst *instance, hook abi.Hook
 	defer cancel()
 	defer inst.stdout.endCall()
 	defer inst.stderr.endCall()
+	defer inst.arm(ctx)()
 
 	ptr, err := inst.write(ctx, in)
 	if err != nil {
@@ -178,8 +216,11 @@ func (p *Plugin) fault(inst *instance, hook abi.Hook, ctx context.Context, err e
 		f.Reason, f.Err = "caller cancelled", nil
 	case errors.As(err, &exit):
 		f.Reason, f.Err = fmt.Sprintf("guest exited with code %d", exit.ExitCode()), nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// A trap at the loop guard once the deadline passed.
+		f.Reason, f.Err = fmt.Sprintf("deadline exceeded (timeout %v)", p.limits.Timeout), nil
 	case ctx.Err() != nil:
-		f.Reason = "deadline exceeded"
+		f.Reason, f.Err = "caller cancelled", nil
 	default:
 		f.Reason = "trap"
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/fabnode/fabnode/abi"
+	"github.com/fabnode/fabnode/host/plugin/loopguard"
 )
 
 // Plugin is one loaded version of a plugin module: the compiled code and a
@@ -38,6 +39,7 @@ type Plugin struct {
 	initArg  []byte // encoded abi.Config
 	start    time.Time
 
+	guarded bool           // the module was instrumented by loopguard
 	tokens  chan struct{}  // one per instance that may be checked out
 	idle    chan *instance // initialised, unused instances
 	live    atomic.Int64   // instances alive (idle + in use)
@@ -61,13 +63,26 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 		return nil, err
 	}
 
+	// Deadlines: the loop guard where it can instrument the module, else
+	// wazero's close-on-context-done (RATIONALE.md).
+	if useLoopGuard && deadlines {
+		var why error
+		if guarded, ok, err := loopguard.Instrument(code); ok {
+			code, p.guarded = guarded, true
+		} else {
+			why = err
+		}
+		if why != nil {
+			p.log.Info("loop guard not applied; deadlines use wazero's slower per-loop check", "reason", why)
+		}
+	}
 	// One wazero runtime per plugin: the memory limit and the close-on-
 	// context-done behaviour are runtime-wide settings. The compilation cache
-	// is shared. See RATIONALE.md for why close-on-done is always on.
+	// is shared.
 	p.rt = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(r.cache).
 		WithMemoryLimitPages(l.memoryPages()).
-		WithCloseOnContextDone(closeOnContextDone))
+		WithCloseOnContextDone(deadlines && !p.guarded))
 	defer func() {
 		if err != nil {
 			p.rt.Close(context.Background())
@@ -86,7 +101,7 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	start := r.start
 	p.modCfg = wazero.NewModuleConfig().
 		WithName(""). // anonymous: the same module is instantiated PoolSize times
-		WithStartFunctions(abi.ExportInitialize).
+		WithStartFunctions(startFunctions(p.guarded)...).
 		WithRandSource(r.cfg.Rand).
 		WithWalltime(func() (int64, int32) {
 			t := r.cfg.Clock()
@@ -123,9 +138,19 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	return p, nil
 }
 
-// closeOnContextDone is always true in production; benchmarks switch it off
-// to measure its cost (RATIONALE.md).
-var closeOnContextDone = true
+// startFunctions are those wazero runs at instantiation. With the loop
+// guard the host runs _initialize itself, once the guard's flag can be
+// reached (newInstance).
+func startFunctions(guarded bool) []string {
+	if guarded {
+		return nil
+	}
+	return []string{abi.ExportInitialize}
+}
+
+// deadlines and useLoopGuard are always true in production; benchmarks
+// switch them off to measure what they cost (RATIONALE.md).
+var deadlines, useLoopGuard = true, true
 
 // checkModuleShape refuses a module whose exports or imports do not match
 // ABI v1 before anything runs, with an error naming what is wrong.
@@ -232,6 +257,10 @@ type Stats struct {
 	Healthy   bool  // false while the crash-loop breaker is open
 }
 
+// LoopGuarded reports whether the plugin's deadlines use the loop guard
+// (host/plugin/loopguard) rather than wazero's slower per-loop check.
+func (p *Plugin) LoopGuarded() bool { return p.guarded }
+
 // Stats returns the plugin's counters.
 func (p *Plugin) Stats() Stats {
 	return Stats{Instances: p.live.Load(), Calls: p.calls.Load(), Faults: p.faults.Load(), Healthy: p.breaker.allow()}
@@ -247,6 +276,9 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 	}
 	if !p.breaker.allow() {
 		return nil, fmt.Errorf("plugin %q: %w", p.name, ErrUnhealthy)
+	}
+	if err := ctx.Err(); err != nil { // the caller gave up already
+		return nil, fmt.Errorf("plugin %q: %w", p.name, err)
 	}
 	select {
 	case <-p.tokens:
@@ -285,7 +317,7 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 	}
 	// Return the instance before the token (deferred), so that the
 	// instance count never exceeds the pool size.
-	if p.closed.Load() {
+	if p.closed.Load() || inst.suspect {
 		inst.close()
 		p.live.Add(-1)
 	} else {

@@ -157,7 +157,13 @@ func TestPrintConfigAppliesEnvAndFlags(t *testing.T) {
 func TestPluginCommandsAndLiveReload(t *testing.T) {
 	wasm := plugintest.Build(t, "../../../plugins/pricing")
 	out, err := run(t, "plugin", "inspect", wasm)
-	if err != nil || !strings.Contains(out, "kind    pricing") || !strings.Contains(out, "quote") {
+	fields := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(line, " "); ok {
+			fields[k] = strings.TrimSpace(v)
+		}
+	}
+	if err != nil || fields["kind"] != "pricing" || !strings.Contains(fields["hooks"], "quote") || !strings.HasPrefix(fields["deadlines"], "loop guard") {
 		t.Fatalf("inspect: %v\n%s", err, out)
 	}
 	out, err = run(t, "plugin", "test", wasm, "--set", "input_per_mtok=2")

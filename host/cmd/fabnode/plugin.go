@@ -138,6 +138,11 @@ func pluginInspectCmd() *cobra.Command {
 			fmt.Fprintf(w, "kind\t%s\n", d.Kind)
 			fmt.Fprintf(w, "abi\tcompatible with host v%d.%d (major checked at load)\n", abi.Major, abi.Minor)
 			fmt.Fprintf(w, "hooks\t%s\n", hookNames(d.Hooks))
+			deadline := "loop guard (host/plugin/loopguard)"
+			if !p.LoopGuarded() {
+				deadline = "wazero's per-loop check (the module could not be instrumented)"
+			}
+			fmt.Fprintf(w, "deadlines\t%s\n", deadline)
 			return w.Flush()
 		},
 	}

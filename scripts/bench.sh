@@ -36,6 +36,13 @@ wait_http() { # url
   echo "timed out waiting for $1" >&2; return 1
 }
 
+# Every server answers one short request before it is timed, so that no
+# figure includes first-use costs (page faults in fresh plugin instances,
+# Ollama loading its model).
+warm_up() { # url model
+  "$BIN" bench --url "$1" --model "$2" --streams 1 --requests 1 --tokens 16 > /dev/null
+}
+
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 round=0
@@ -66,6 +73,7 @@ serve_and_run() { # label config
   "$BIN" serve --config "$2" > "$WORK/$1.log" 2>&1 &
   local pid=$!
   wait_http "http://127.0.0.1:$FAB_PORT/health"
+  warm_up "http://127.0.0.1:$FAB_PORT" bench
   # Both fabnode runs ask for markdown, so that with plugins the format
   # plugin shapes every chunk (without, the request is the same and the
   # text passes as it is).
@@ -112,8 +120,7 @@ for round in $(seq 1 "$ROUNDS"); do
   serve_and_run fabnode "$WORK/bench.hcl"
   serve_and_run fabnode+plugins "$WORK/bench-plugins.hcl"
   if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
-    # Loaded before timing, as fabnode's serve loads its model first.
-    curl -sf "http://127.0.0.1:$OLLAMA_PORT/api/generate" -d '{"model":"fabbench","prompt":"hi","options":{"num_predict":1}}' > /dev/null
+    warm_up "http://127.0.0.1:$OLLAMA_PORT" fabbench # also loads the model, as fabnode's serve does first
     run --url "http://127.0.0.1:$OLLAMA_PORT" --model fabbench --label ollama --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
   fi
 done

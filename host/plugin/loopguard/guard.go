@@ -16,6 +16,7 @@ var magic = []byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}
 const (
 	secCustom = 0
 	secImport = 2
+	secMemory = 5
 	secGlobal = 6
 	secExport = 7
 	secStart  = 8
@@ -55,12 +56,17 @@ func instrument(wasm []byte) ([]byte, error) {
 		secs = append(secs, section{id, body})
 	}
 
-	importedGlobals, definedGlobals := 0, 0
+	importedGlobals, definedGlobals, hasMemory := 0, 0, false
 	for _, s := range secs {
 		var err error
 		switch s.id {
 		case secImport:
-			importedGlobals, err = countImportedGlobals(s.body)
+			var memories int
+			importedGlobals, memories, err = countImports(s.body)
+			hasMemory = hasMemory || memories > 0
+		case secMemory:
+			r := reader{b: s.body}
+			hasMemory = hasMemory || r.u32() > 0
 		case secGlobal:
 			r := reader{b: s.body}
 			definedGlobals = int(r.u32())
@@ -72,10 +78,15 @@ func instrument(wasm []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	flag := uint32(importedGlobals + definedGlobals)
-	// global.get flag; if; unreachable; end
-	check := append(append([]byte{0x23}, uleb(flag)...), 0x04, 0x40, 0x00, 0x0B)
-	newGlobal := []byte{0x7F, 0x01, 0x41, 0x00, 0x0B} // mutable i32 = 0
+	if !hasMemory {
+		return nil, errors.New("the module has no memory")
+	}
+	flag, budget := uint32(importedGlobals+definedGlobals), uint32(importedGlobals+definedGlobals+1)
+	check := loopCheck(flag, budget)
+	newGlobals := []byte{
+		0x7F, 0x01, 0x41, 0x00, 0x0B, // flag: mutable i32 = 0
+	}
+	newGlobals = append(append(append(newGlobals, 0x7F, 0x01, 0x41), sleb(slice)...), 0x0B) // budget: mutable i32 = slice
 	newExport := append(append(appendName(nil, Export), 0x03), uleb(flag)...)
 
 	out := append([]byte(nil), magic...)
@@ -89,11 +100,11 @@ func instrument(wasm []byte) ([]byte, error) {
 	// section that comes after them.
 	placeMissing := func(next byte) {
 		if !addedGlobal && sectionRank[next] > sectionRank[secGlobal] {
-			emit(secGlobal, appendVec(nil, 0, nil, newGlobal))
+			emit(secGlobal, appendVec(nil, 0, nil, 2, newGlobals))
 			addedGlobal = true
 		}
 		if !addedExport && sectionRank[next] > sectionRank[secExport] {
-			emit(secExport, appendVec(nil, 0, nil, newExport))
+			emit(secExport, appendVec(nil, 0, nil, 1, newExport))
 			addedExport = true
 		}
 	}
@@ -116,14 +127,14 @@ func instrument(wasm []byte) ([]byte, error) {
 		placeMissing(s.id)
 		switch s.id {
 		case secGlobal:
-			body, err := appendToVec(s.body, newGlobal)
+			body, err := appendToVec(s.body, 2, newGlobals)
 			if err != nil {
 				return nil, err
 			}
 			emit(s.id, body)
 			addedGlobal = true
 		case secExport:
-			body, err := appendToVec(s.body, newExport)
+			body, err := appendToVec(s.body, 1, newExport)
 			if err != nil {
 				return nil, err
 			}
@@ -153,9 +164,9 @@ func isDebugSection(body []byte) bool {
 	return r.err == nil && bytes.HasPrefix(name, []byte(".debug_"))
 }
 
-func countImportedGlobals(body []byte) (int, error) {
+func countImports(body []byte) (globals, memories int, err error) {
 	r := reader{b: body}
-	n, globals := r.u32(), 0
+	n := r.u32()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		r.bytes(int(r.u32())) // module
 		r.bytes(int(r.u32())) // name
@@ -167,15 +178,16 @@ func countImportedGlobals(body []byte) (int, error) {
 			r.limits()
 		case 0x02: // memory: limits
 			r.limits()
+			memories++
 		case 0x03: // global: valtype, mutability
 			r.byte()
 			r.byte()
 			globals++
 		default:
-			return 0, fmt.Errorf("unsupported import kind %#x", kind)
+			return 0, 0, fmt.Errorf("unsupported import kind %#x", kind)
 		}
 	}
-	return globals, r.err
+	return globals, memories, r.err
 }
 
 func checkExportFree(body []byte) error {
@@ -191,20 +203,51 @@ func checkExportFree(body []byte) error {
 	return r.err
 }
 
-// appendToVec adds one encoded element to a section that is a vector.
-func appendToVec(body, elem []byte) ([]byte, error) {
+// appendToVec adds k encoded elements to a section that is a vector.
+func appendToVec(body []byte, k uint32, elems []byte) ([]byte, error) {
 	r := reader{b: body}
 	n := r.u32()
 	if r.err != nil {
 		return nil, r.err
 	}
-	return appendVec(nil, n, r.b[r.i:], elem), nil
+	return appendVec(nil, n, r.b[r.i:], k, elems), nil
 }
 
-func appendVec(b []byte, n uint32, elems, extra []byte) []byte {
-	b = append(b, uleb(n+1)...)
+func appendVec(b []byte, n uint32, elems []byte, k uint32, extra []byte) []byte {
+	b = append(b, uleb(n+k)...)
 	b = append(b, elems...)
 	return append(b, extra...)
+}
+
+// slice is how many loop iterations run between two visits to the host.
+const slice = 4096
+
+// loopCheck is the code put at the top of every loop:
+//
+//	budget--
+//	if budget == 0 {
+//		budget = slice
+//		drop(memory.grow(0)) // a call into the host: see below
+//		if flag != 0 { unreachable }
+//	}
+//
+// The flag is read only every slice iterations, because setting it needs
+// the host's Go runtime: native guest code gives Go no safe point, so a
+// guest that never left it would hold off the garbage collector's
+// stop-the-world, and with it the timer that sets the flag, forever.
+// memory.grow(0) changes nothing but is carried out by the host, which is
+// such a safe point.
+func loopCheck(flag, budget uint32) []byte {
+	b := append([]byte{0x23}, uleb(budget)...) // global.get budget
+	b = append(b, 0x41, 0x01, 0x6B)            // i32.const 1; i32.sub
+	b = append(append(b, 0x24), uleb(budget)...)
+	b = append(append(b, 0x23), uleb(budget)...)
+	b = append(b, 0x45, 0x04, 0x40) // i32.eqz; if
+	b = append(append(b, 0x41), sleb(slice)...)
+	b = append(append(b, 0x24), uleb(budget)...)
+	b = append(b, 0x41, 0x00, 0x40, 0x00, 0x1A) // i32.const 0; memory.grow 0; drop
+	b = append(append(b, 0x23), uleb(flag)...)
+	return append(b, 0x04, 0x40, 0x00, 0x0B, 0x0B) // if; unreachable; end; end
 }
 
 func appendName(b []byte, s string) []byte {
@@ -407,6 +450,18 @@ func (r *reader) peek() byte {
 		return 0
 	}
 	return r.b[r.i]
+}
+
+func sleb(v int32) []byte {
+	var b []byte
+	for {
+		c := byte(v & 0x7F)
+		v >>= 7
+		if v == 0 && c&0x40 == 0 || v == -1 && c&0x40 != 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
 }
 
 func uleb(v uint32) []byte {

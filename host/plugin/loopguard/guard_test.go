@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -17,18 +19,20 @@ import (
 )
 
 // loopWasm is testdata/wat/loop.wat's pattern reduced to one function:
-// (func (export "spin") (loop $l (br $l))).
+// (memory 1) (func (export "spin") (loop $l (br $l))).
 var loopWasm = []byte{
 	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
 	0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type: () -> ()
 	0x03, 0x02, 0x01, 0x00, // func 0: type 0
+	0x05, 0x03, 0x01, 0x00, 0x01, // memory: one page
 	0x07, 0x08, 0x01, 0x04, 's', 'p', 'i', 'n', 0x00, 0x00, // export "spin"
 	0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, // code: loop br 0 end end
 }
 
-// TestStopsAnEndlessLoop runs an endless loop with wazero's own deadline
-// mechanism off: only the guard can stop it.
-func TestStopsAnEndlessLoop(t *testing.T) {
+// spin runs the endless loop, instrumented, with wazero's own deadline
+// mechanism off: only the guard can stop it. stopAfter sets the flag.
+func spin(t *testing.T, stopAfter time.Duration, meanwhile func(done <-chan struct{})) {
+	t.Helper()
 	guarded, ok, why := loopguard.Instrument(loopWasm)
 	if !ok {
 		t.Fatal(why)
@@ -44,17 +48,41 @@ func TestStopsAnEndlessLoop(t *testing.T) {
 	if !ok {
 		t.Fatalf("no mutable global %q exported", loopguard.Export)
 	}
-	time.AfterFunc(20*time.Millisecond, func() { flag.Set(1) })
-	done := make(chan error, 1)
-	go func() { _, err := mod.ExportedFunction("spin").Call(ctx); done <- err }()
+	time.AfterFunc(stopAfter, func() { flag.Set(1) })
+	finished := make(chan error, 1)
+	done := make(chan struct{})
+	go func() { _, err := mod.ExportedFunction("spin").Call(ctx); finished <- err; close(done) }()
+	if meanwhile != nil {
+		go meanwhile(done)
+	}
 	select {
-	case err := <-done:
+	case err := <-finished:
 		if err == nil || !strings.Contains(err.Error(), "unreachable") {
 			t.Fatalf("want a trap at the guard, got %v", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("the loop did not stop")
 	}
+}
+
+func TestStopsAnEndlessLoop(t *testing.T) { spin(t, 20*time.Millisecond, nil) }
+
+// TestStopsDuringGarbageCollection: the garbage collector stops the world,
+// which must wait for the guest to reach a safe point, and the timer that
+// sets the flag cannot run until the world restarts. Without the guard's
+// regular visits to the host this deadlocks.
+func TestStopsDuringGarbageCollection(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	spin(t, 50*time.Millisecond, func(done <-chan struct{}) {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	})
 }
 
 // TestInstrumentsRealModules checks that the hand-written test modules
@@ -94,13 +122,13 @@ func TestInstrumentsRealModules(t *testing.T) {
 // TestRefusesWhatItCannotRewrite: garbage, truncation, and a module that
 // already uses the flag's name are returned unchanged with a reason.
 func TestRefusesWhatItCannotRewrite(t *testing.T) {
-	clash := append([]byte(nil), loopWasm[:18]...)
+	clash := append([]byte(nil), loopWasm[:23]...)
 	name := loopguard.Export
 	export := append([]byte{0x01, byte(len(name))}, name...)
 	export = append(export, 0x00, 0x00)
 	clash = append(clash, 0x07, byte(len(export)))
 	clash = append(clash, export...)
-	clash = append(clash, loopWasm[28:]...)
+	clash = append(clash, loopWasm[33:]...)
 	for what, code := range map[string][]byte{
 		"garbage":   []byte("not wasm at all"),
 		"truncated": loopWasm[:len(loopWasm)-3],

@@ -78,9 +78,6 @@ type state struct {
 const stateHeader = 1 + 4 + 1 + 1 + 1 + 1 + 4 + 4 + 8 + 1 + 4 + 1 + 1 + 1
 
 func (s *state) marshal() []byte {
-	if s.isZero() {
-		return nil
-	}
 	b := make([]byte, 0, stateHeader+len(s.Held))
 	b = append(b, boolByte(s.Started))
 	b = binary.LittleEndian.AppendUint32(b, s.PendingNL)
@@ -92,12 +89,6 @@ func (s *state) marshal() []byte {
 	b = binary.LittleEndian.AppendUint32(b, s.Depth)
 	b = append(b, boolByte(s.InString), boolByte(s.Escaped), boolByte(s.Junk))
 	return append(b, s.Held...)
-}
-
-func (s *state) isZero() bool {
-	return !s.Started && s.PendingNL == 0 && s.Kind == 0 && s.Level == 0 && !s.LineBody && s.Block == 0 &&
-		s.CodeLines == 0 && s.Fences == 0 && s.Emitted == 0 && s.Phase == 0 && s.Depth == 0 &&
-		!s.InString && !s.Escaped && !s.Junk && len(s.Held) == 0
 }
 
 func unmarshalState(b []byte) (state, error) {

@@ -180,23 +180,24 @@ func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 		return sdk.ChunkResult{Action: sdk.Deny, Reason: fmt.Sprintf("output contains blocked phrase %q", p)}, nil
 	}
 	if req.Final {
-		return sdk.ChunkResult{Action: sdk.Allow, Emit: redactAll(buf, nil)}, nil
+		return sdk.ChunkResult{Action: sdk.Allow, Emit: redactWith(cfg.redactors, buf, nil)}, nil
 	}
 	cut := max(len(buf)-cfg.holdBack, 0)
+	var live []redactor // those with something to find in buf
+	var items [][]int
 	for _, r := range cfg.redactors {
 		cut = min(cut, r.openFrom(buf))
+		if r.mayMatch(buf) {
+			live = append(live, r)
+			items = append(items, r.re.FindAllIndex(buf, -1)...)
+		}
 	}
 	// A complete item that straddles the cut waits whole.
 	for moved := true; moved; {
 		moved = false
-		for _, r := range cfg.redactors {
-			if !r.mayMatch(buf) {
-				continue
-			}
-			for _, m := range r.re.FindAllIndex(buf, -1) {
-				if m[0] < cut && cut < m[1] {
-					cut, moved = m[0], true
-				}
+		for _, m := range items {
+			if m[0] < cut && cut < m[1] {
+				cut, moved = m[0], true
 			}
 		}
 	}
@@ -207,7 +208,7 @@ func filterChunk(req sdk.ChunkFilter) (sdk.ChunkResult, error) {
 	for cut > 0 && cut < len(buf) && !utf8.RuneStart(buf[cut]) {
 		cut--
 	}
-	return sdk.ChunkResult{Action: sdk.Allow, Emit: redactAll(buf[:cut], nil), State: buf[cut:]}, nil
+	return sdk.ChunkResult{Action: sdk.Allow, Emit: redactWith(live, buf[:cut], nil), State: buf[cut:]}, nil
 }
 
 // maxHold bounds the text a stream holds back for redaction.
@@ -228,8 +229,10 @@ func (r redactor) openFrom(buf []byte) int {
 	return i
 }
 
-func redactAll(text []byte, count *int) []byte {
-	for _, r := range cfg.redactors {
+// redactWith replaces what each of rs finds in text, in order, counting
+// the items into count when it is not nil.
+func redactWith(rs []redactor, text []byte, count *int) []byte {
+	for _, r := range rs {
 		if !r.mayMatch(text) {
 			continue
 		}
@@ -245,7 +248,7 @@ func redactAll(text []byte, count *int) []byte {
 
 func redact(req sdk.RedactRequest) (sdk.RedactResult, error) {
 	count := 0
-	text := redactAll(req.Text, &count)
+	text := redactWith(cfg.redactors, req.Text, &count)
 	return sdk.RedactResult{Text: text, Count: uint32(count)}, nil
 }
 

@@ -43,6 +43,9 @@ type Options struct {
 	ProgressInterval time.Duration
 	// Header is added to every request (e.g. Authorization).
 	Header http.Header
+	// OnWait, if set, is called once when another process is downloading
+	// to the same destination and this call waits for it to finish.
+	OnWait func()
 }
 
 func (o Options) withDefaults() Options {
@@ -98,13 +101,19 @@ func (e *HTTPError) retryable() bool {
 // PartialPath is where Download keeps an unfinished download of dest.
 func PartialPath(dest string) string { return dest + ".partial" }
 
+// LockPath is the file whose lock serialises downloads to dest across
+// processes.
+func LockPath(dest string) string { return dest + ".lock" }
+
 // Download fetches url into destPath, resuming from destPath+".partial" if
 // an earlier run left one. The file appears at destPath only once complete
 // and (when sha256Hex is given) verified, via fsync + rename, so destPath is
 // never half-written. On checksum mismatch the partial is deleted; on
 // context cancellation or exhausted retries it is kept for the next call.
 //
-// Concurrent calls for the same destPath within a process are serialised.
+// Concurrent calls for the same destPath are serialised, within a process
+// and, through an advisory lock on LockPath(destPath), across processes:
+// the later one waits, then finds the finished file.
 func Download(ctx context.Context, url, destPath, sha256Hex string, opts Options) (Result, error) {
 	want, err := normalizeSHA256(sha256Hex)
 	if err != nil {
@@ -118,6 +127,14 @@ func Download(ctx context.Context, url, destPath, sha256Hex string, opts Options
 	}
 	unlock := lockPath(destPath)
 	defer unlock()
+	if err := os.MkdirAll(filepath.Dir(destPath), 0o755); err != nil {
+		return Result{}, fmt.Errorf("download %s: %w", url, err)
+	}
+	unlockFile, err := lockFile(ctx, LockPath(destPath), opts.OnWait)
+	if err != nil {
+		return Result{}, fmt.Errorf("download %s: %w", url, err)
+	}
+	defer unlockFile()
 
 	if st, err := os.Stat(destPath); err == nil && st.Mode().IsRegular() {
 		if want == "" {
@@ -127,9 +144,6 @@ func Download(ctx context.Context, url, destPath, sha256Hex string, opts Options
 			return Result{Path: destPath, Size: st.Size(), SHA256: want, AlreadyPresent: true}, nil
 		}
 		// Wrong content at dest: download and atomically replace it.
-	}
-	if err := os.MkdirAll(filepath.Dir(destPath), 0o755); err != nil {
-		return Result{}, fmt.Errorf("download %s: %w", url, err)
 	}
 	d := &download{url: url, dest: destPath, partial: PartialPath(destPath), want: want, opts: opts.withDefaults(), h: sha256.New(), total: -1}
 	return d.run(ctx)

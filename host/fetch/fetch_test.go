@@ -417,3 +417,51 @@ func TestBar(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitsForAnotherProcessDownloading holds the destination's lock the
+// way a second fabnode process would: Download waits (and says so), gives
+// up when its context ends, and once the lock is released finds the other
+// process's finished file instead of downloading it again.
+func TestWaitsForAnotherProcessDownloading(t *testing.T) {
+	data, sum := payload(64 << 10)
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.ServeContent(w, r, "m.gguf", time.Unix(1700000000, 0), bytes.NewReader(data))
+	}))
+	t.Cleanup(srv.Close)
+	dest := filepath.Join(t.TempDir(), "m.gguf")
+	other, err := lockFile(context.Background(), LockPath(dest), nil) // another open file description, as another process has
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var waited atomic.Bool
+	opts := fastOpts()
+	opts.OnWait = func() { waited.Store(true) }
+	if _, err := Download(ctx, srv.URL, dest, sum, opts); !errors.Is(err, context.DeadlineExceeded) || !waited.Load() {
+		t.Fatalf("with the lock held elsewhere: %v (waited %v)", err, waited.Load())
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		res, err := Download(context.Background(), srv.URL, dest, sum, fastOpts())
+		if err == nil && !res.AlreadyPresent {
+			err = fmt.Errorf("downloaded again: %+v", res)
+		}
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if err := os.WriteFile(dest, data, 0o644); err != nil { // the other process finishes
+		t.Fatal(err)
+	}
+	other()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Fatalf("%d requests reached the server", n)
+	}
+}

@@ -127,7 +127,9 @@ func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
 			continue
 		}
 		n.Log.Info("downloading model", "model", name, "url", spec.URL, "to", spec.Path)
-		var opts fetch.Options
+		opts := fetch.Options{OnWait: func() {
+			n.Log.Info("another process is downloading this model; waiting for it", "model", name, "to", spec.Path)
+		}}
 		if w != nil {
 			bar := fetch.NewBar(w, name)
 			opts.Progress = bar.Update

@@ -112,7 +112,8 @@ func modelPullCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			bar := fetch.NewBar(cmd.ErrOrStderr(), filepath.Base(out))
-			res, err := fetch.Download(ctx, url, out, sha, fetch.Options{Progress: bar.Update, AllowUnverified: unverified})
+			res, err := fetch.Download(ctx, url, out, sha, fetch.Options{Progress: bar.Update, AllowUnverified: unverified,
+				OnWait: func() { fmt.Fprintf(cmd.ErrOrStderr(), "another process is downloading %s; waiting for it\n", out) }})
 			bar.Finish(err)
 			if err != nil {
 				return err

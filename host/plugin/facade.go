@@ -245,8 +245,7 @@ func (s *FormatStream) Write(ctx context.Context, chunk []byte) ([]byte, error) 
 // the whole stream, then releases the plugin version.
 func (s *FormatStream) Finish(ctx context.Context, chunk []byte) ([]byte, FormatVerdict, error) {
 	defer s.Close()
-	out, v, err := s.feed(ctx, chunk, true)
-	return out, v, err
+	return s.feed(ctx, chunk, true)
 }
 
 // Close releases the stream without flushing. Safe to call more than once.

@@ -33,18 +33,18 @@ type instance struct {
 	suspect bool
 }
 
-// arm makes ctx's end stop the guest and returns disarm, which reports
-// whether that happened (or may still happen).
-func (inst *instance) arm(ctx context.Context) (disarm func() (fired bool)) {
+// arm makes ctx's end stop the guest and returns disarm, which marks the
+// instance suspect if that happened (or may still happen).
+func (inst *instance) arm(ctx context.Context) (disarm func()) {
 	if inst.stop == nil {
-		return func() bool { return false }
+		return func() {}
 	}
 	inst.stop.Set(0)
 	stop := context.AfterFunc(ctx, func() { inst.stop.Set(1) })
-	return func() bool {
-		fired := !stop()
-		inst.suspect = inst.suspect || fired
-		return fired
+	return func() {
+		if !stop() {
+			inst.suspect = true
+		}
 	}
 }
 

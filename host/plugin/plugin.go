@@ -66,13 +66,9 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	// Deadlines: the loop guard where it can instrument the module, else
 	// wazero's close-on-context-done (RATIONALE.md).
 	if useLoopGuard && deadlines {
-		var why error
-		if guarded, ok, err := loopguard.Instrument(code); ok {
+		if guarded, ok, why := loopguard.Instrument(code); ok {
 			code, p.guarded = guarded, true
 		} else {
-			why = err
-		}
-		if why != nil {
 			p.log.Info("loop guard not applied; deadlines use wazero's slower per-loop check", "reason", why)
 		}
 	}

@@ -151,8 +151,7 @@ func instrument(wasm []byte) ([]byte, error) {
 			emit(s.id, s.body)
 		}
 	}
-	placeMissing(secCode) // after everything, if nothing came after export
-	if !sawCode {
+	if !sawCode { // (with one, placeMissing has added the global and export)
 		return nil, errors.New("no code section")
 	}
 	return out, nil

@@ -1,6 +1,9 @@
 package gguf
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Magic is the four bytes every GGUF file starts with ("GGUF").
 const Magic = "GGUF"
@@ -30,6 +33,15 @@ const (
 	TypeInt64
 	TypeFloat64
 )
+
+// String names the value type as the GGUF specification does.
+func (t ValueType) String() string {
+	names := [...]string{"uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "bool", "string", "array", "uint64", "int64", "float64"}
+	if int(t) < len(names) {
+		return names[t]
+	}
+	return fmt.Sprintf("type%d", uint32(t))
+}
 
 // TensorType is a ggml tensor element type, numbered as in ggml.h.
 type TensorType uint32
@@ -96,7 +108,8 @@ func ParseTensorType(s string) (TensorType, error) {
 }
 
 // ByteSize is the number of bytes n elements of type t occupy, or an error
-// when n is not a whole number of blocks or the type is unknown.
+// when n is not a whole number of blocks, the type is unknown or the size
+// does not fit in a uint64.
 func (t TensorType) ByteSize(n uint64) (uint64, error) {
 	tr, ok := traits[t]
 	if !ok {
@@ -105,7 +118,11 @@ func (t TensorType) ByteSize(n uint64) (uint64, error) {
 	if n%uint64(tr.blockSize) != 0 {
 		return 0, fmt.Errorf("%d elements of %s is not a whole number of %d-element blocks", n, t, tr.blockSize)
 	}
-	return n / uint64(tr.blockSize) * uint64(tr.blockLen), nil
+	hi, size := bits.Mul64(n/uint64(tr.blockSize), uint64(tr.blockLen))
+	if hi != 0 {
+		return 0, fmt.Errorf("%d elements of %s do not fit in a uint64 of bytes", n, t)
+	}
+	return size, nil
 }
 
 // FileType is general.file_type: the dominant quantization of a model, as

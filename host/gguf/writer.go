@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 )
 
 // Writer assembles a GGUF file: metadata first, then tensors whose data is
@@ -40,7 +41,11 @@ func (w *Writer) Set(key string, v any) {
 // size (Type.ByteSize of its element count) when called.
 func (w *Writer) AddTensor(name string, dims []uint64, typ TensorType, fill func(io.Writer) error) error {
 	info := TensorInfo{Name: name, Dims: dims, Type: typ}
-	size, err := typ.ByteSize(info.Elements())
+	n, err := info.Elements()
+	if err != nil {
+		return err
+	}
+	size, err := typ.ByteSize(n)
 	if err != nil {
 		return fmt.Errorf("tensor %q: %w", name, err)
 	}
@@ -71,7 +76,12 @@ func (w *Writer) WriteTo(out io.Writer) (int64, error) {
 		}
 		e.u32(uint32(t.info.Type))
 		e.u64(offset)
-		offset = alignUp(offset+t.size, DefaultAlignment)
+		sum, carry := bits.Add64(offset, t.size, 0)
+		end, ok := alignUp(sum, DefaultAlignment)
+		if carry != 0 || !ok {
+			return e.n, fmt.Errorf("tensor %q: data offsets overflow", t.info.Name)
+		}
+		offset = end
 	}
 	e.pad(DefaultAlignment)
 	for _, t := range w.tensors {

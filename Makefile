@@ -55,6 +55,13 @@ test: build plugins
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
+# The GGUF reader's fuzz target, briefly: model files come from `model
+# pull` URLs, so the reader must survive any bytes. Findings land in
+# host/gguf/testdata/fuzz/FuzzRead and then run with every `go test`.
+.PHONY: fuzz-short
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 10s ./host/gguf
+
 bench: build
 	./scripts/bench.sh
 

@@ -5,4 +5,9 @@
 // A model file declared with a SHA-256 is hashed before its first load
 // (and again whenever its size or modification time changes), so a
 // truncated or corrupt download is never handed to llama.cpp.
+//
+// A model whose file fails to load (its hash, its header, llama.cpp)
+// answers every later request with the same error, without reading the
+// file again, until the file's size or modification time changes:
+// replacing or touching the file retries it.
 package models

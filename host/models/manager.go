@@ -48,11 +48,14 @@ type entry struct {
 	spec     Spec
 	loaded   *Loaded
 	loading  chan struct{} // closed when a load in progress ends
-	loadErr  error
 	refs     int
 	lastUsed time.Time
-	verified string // "size:mtime" of the last file hashed (and matching its pin)
+
+	// Only the one load in progress (the holder of loading) touches these.
+	verified string // fileStamp of the last file hashed (and matching its pin)
 	sha256   string // that file's hash
+	failed   string // fileStamp of a file that failed to load
+	failErr  error  // its error, answered without reading the file until it changes
 }
 
 // Manager loads declared models on demand.
@@ -208,6 +211,9 @@ func (m *Manager) releaser(e *entry) func() {
 }
 
 // load verifies, makes room for and loads e. It runs without m.mu held.
+// A failure of the file itself (its hash, its header, llama.cpp refusing
+// it) is remembered with the file's stamp and answered again, without
+// reading the file, until its size or modification time changes.
 func (m *Manager) load(e *entry) (*Loaded, error) {
 	s := e.spec
 	fi, err := os.Stat(s.Path)
@@ -217,10 +223,17 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 		}
 		return nil, fmt.Errorf("model %q: %w", s.Name, err)
 	}
+	stamp := fileStamp(fi)
+	if e.failed == stamp {
+		return nil, e.failErr
+	}
+	fail := func(err error) (*Loaded, error) {
+		e.failed, e.failErr = stamp, err
+		return nil, err
+	}
 	// Proofs commit to the model file's hash, so every served file is
 	// hashed once (again only when its size or time changes): checked
 	// against the pin when there is one, recorded when there is not.
-	stamp := fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
 	if e.verified != stamp {
 		start := time.Now()
 		sum, err := fetch.FileSHA256(s.Path)
@@ -228,14 +241,14 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 			return nil, fmt.Errorf("model %q: %w", s.Name, err)
 		}
 		if s.SHA256 != "" && !strings.EqualFold(sum, s.SHA256) {
-			return nil, fmt.Errorf("model %q refused: %w", s.Name, &fetch.ChecksumError{Path: s.Path, Expected: strings.ToLower(s.SHA256), Actual: sum})
+			return fail(fmt.Errorf("model %q refused: %w", s.Name, &fetch.ChecksumError{Path: s.Path, Expected: strings.ToLower(s.SHA256), Actual: sum}))
 		}
 		m.log.Info("model file hashed", "model", s.Name, "sha256", sum, "pinned", s.SHA256 != "", "took", time.Since(start).Round(time.Millisecond))
 		e.verified, e.sha256 = stamp, sum
 	}
 	meta, err := gguf.ReadFile(s.Path)
 	if err != nil {
-		return nil, fmt.Errorf("model %q: %w", s.Name, err)
+		return fail(fmt.Errorf("model %q: %w", s.Name, err))
 	}
 	need := estimateBytes(fi.Size(), meta, s.Engine)
 	if err := m.makeRoom(s.Name, need); err != nil {
@@ -243,7 +256,7 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 	}
 	model, err := engine.Load(s.Path, s.Engine, m.log)
 	if err != nil {
-		return nil, fmt.Errorf("model %q: %w", s.Name, err)
+		return fail(fmt.Errorf("model %q: %w", s.Name, err))
 	}
 	format := chatFormat(s, model.Info(), m.log)
 	return &Loaded{Name: s.Name, Model: model, Chat: format, SHA256: e.sha256, Bytes: need}, nil
@@ -259,6 +272,12 @@ func chatFormat(s Spec, info engine.Info, log hclog.Logger) *chat.Format {
 		log.Warn("chat template not recognised; using chatml (set chat_template in the model block to choose)", "model", s.Name)
 	}
 	return f
+}
+
+// fileStamp identifies a version of a model file: its size and
+// modification time.
+func fileStamp(fi os.FileInfo) string {
+	return fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
 }
 
 // makeRoom unloads idle models, least recently used first, until need

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/fetch"
@@ -81,7 +82,16 @@ func TestRefusesCorruptFileAgainstPinnedHash(t *testing.T) {
 		t.Fatalf("corrupt file: want a checksum error, got %v", err)
 	}
 	data[len(data)-100] ^= 0xff
-	os.WriteFile(path, data, 0o644)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The refusal is remembered until the file's size or time changes; a
+	// file system with coarse timestamps could give the restored file the
+	// corrupt one's time, so move it on.
+	later := time.Now().Add(time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
 	if _, rel, err := m.Get(context.Background(), "x"); err != nil {
 		t.Fatalf("restored file refused: %v", err)
 	} else {
@@ -113,4 +123,54 @@ func TestDeclarationErrors(t *testing.T) {
 	if _, _, err := m.Get(context.Background(), "zzz"); !errors.Is(err, ErrUnknownModel) {
 		t.Fatalf("unknown model: %v", err)
 	}
+}
+
+func TestFailedLoadIsRememberedUntilTheFileChanges(t *testing.T) {
+	path, _ := genModel(t, "tiny")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), good...)
+	bad[4] = 9 // GGUF version 9: the header is refused
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New([]Spec{{Name: "x", Path: path, Engine: small}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	_, _, first := m.Get(context.Background(), "x")
+	if first == nil || !strings.Contains(first.Error(), "unsupported GGUF version 9") {
+		t.Fatalf("corrupt file: want the reader's error, got %v", first)
+	}
+
+	// Put the good model back with the same size and modification time.
+	// A manager that read the file again would load it now; one that
+	// remembers the failure answers with the same error without reading.
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Get(context.Background(), "x"); err == nil || err.Error() != first.Error() {
+		t.Fatalf("unchanged file: want the remembered error %q, got %v", first, err)
+	}
+
+	// A changed file is tried again.
+	later := fi.ModTime().Add(time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	_, rel, err := m.Get(context.Background(), "x")
+	if err != nil {
+		t.Fatalf("replaced file: %v", err)
+	}
+	rel()
 }

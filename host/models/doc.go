@@ -10,4 +10,11 @@
 // answers every later request with the same error, without reading the
 // file again, until the file's size or modification time changes:
 // replacing or touching the file retries it.
+//
+// The budget counts loaded models, loads in progress and models still
+// being freed: a load reserves its estimated bytes before it starts, so
+// concurrent loads never exceed the budget together. A load that does
+// not fit beside models in use, loading or closing fails at once with
+// ErrOverBudget; it does not wait. Models are freed outside the
+// manager's lock, so listings (/health, /metrics) never wait for one.
 package models

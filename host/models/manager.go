@@ -67,7 +67,14 @@ type Manager struct {
 	mu      sync.Mutex
 	entries map[string]*entry
 	def     string
+	// reserved is the memory of loads in progress and of models being
+	// closed, counted against the budget with the loaded models.
+	reserved int64
 }
+
+// closeModel frees a model. It is called without m.mu held, as freeing
+// takes a while; tests replace it to watch a close in progress.
+var closeModel = (*engine.Model).Close
 
 // New returns a manager for specs. def names the model requests without a
 // model field get ("" = the first declared). budget is in bytes, 0 for none.
@@ -194,6 +201,7 @@ func (m *Manager) Get(ctx context.Context, name string) (*Loaded, func(), error)
 			return nil, nil, err
 		}
 		e.loaded = l
+		m.reserved -= l.Bytes // the load's reservation is now the loaded model's
 		m.mu.Unlock()
 	}
 }
@@ -211,9 +219,11 @@ func (m *Manager) releaser(e *entry) func() {
 }
 
 // load verifies, makes room for and loads e. It runs without m.mu held.
-// A failure of the file itself (its hash, its header, llama.cpp refusing
-// it) is remembered with the file's stamp and answered again, without
-// reading the file, until its size or modification time changes.
+// On success the model's Bytes stay reserved; the caller moves them to
+// the loaded entry. A failure of the file itself (its hash, its header,
+// llama.cpp refusing it) is remembered with the file's stamp and answered
+// again, without reading the file, until its size or modification time
+// changes.
 func (m *Manager) load(e *entry) (*Loaded, error) {
 	s := e.spec
 	fi, err := os.Stat(s.Path)
@@ -251,11 +261,14 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 		return fail(fmt.Errorf("model %q: %w", s.Name, err))
 	}
 	need := estimateBytes(fi.Size(), meta, s.Engine)
-	if err := m.makeRoom(s.Name, need); err != nil {
+	if err := m.reserve(s.Name, need); err != nil {
 		return nil, err
 	}
 	model, err := engine.Load(s.Path, s.Engine, m.log)
 	if err != nil {
+		m.mu.Lock()
+		m.reserved -= need
+		m.mu.Unlock()
 		return fail(fmt.Errorf("model %q: %w", s.Name, err))
 	}
 	format := chatFormat(s, model.Info(), m.log)
@@ -280,18 +293,25 @@ func fileStamp(fi os.FileInfo) string {
 	return fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
 }
 
-// makeRoom unloads idle models, least recently used first, until need
-// more bytes fit the budget.
-func (m *Manager) makeRoom(name string, need int64) error {
-	if m.budget <= 0 {
-		return nil
-	}
-	if need > m.budget {
+// reserve sets need bytes of the budget aside for a load of name, first
+// unloading idle models, least recently used first, when that makes it
+// fit. Models in use, loads in progress and models still being closed
+// hold their memory: when need does not fit beside them, reserve unloads
+// nothing and fails with ErrOverBudget at once rather than waiting. The
+// caller gives the reservation back (m.reserved -= need) if its load
+// fails. Unloaded models are closed after m.mu is released, and before
+// reserve returns, so the caller's load starts once their memory is free.
+func (m *Manager) reserve(name string, need int64) error {
+	if m.budget > 0 && need > m.budget {
 		return fmt.Errorf("%w: %q needs about %d MiB, the budget is %d MiB", ErrOverBudget, name, need>>20, m.budget>>20)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	var used int64
+	if m.budget <= 0 {
+		m.reserved += need
+		m.mu.Unlock()
+		return nil
+	}
+	used := m.reserved
 	var idle []*entry
 	for _, e := range m.entries {
 		if e.loaded == nil {
@@ -303,44 +323,70 @@ func (m *Manager) makeRoom(name string, need int64) error {
 		}
 	}
 	sort.Slice(idle, func(i, j int) bool { return idle[i].lastUsed.Before(idle[j].lastUsed) })
-	for _, e := range idle {
-		if used+need <= m.budget {
-			break
-		}
+	evict, freed := 0, int64(0)
+	for ; evict < len(idle) && used-freed+need > m.budget; evict++ {
+		freed += idle[evict].loaded.Bytes
+	}
+	if used-freed+need > m.budget {
+		m.mu.Unlock()
+		return fmt.Errorf("%w: %q needs about %d MiB; %d MiB of %d MiB is held by models in use, loading or closing", ErrOverBudget, name, need>>20, (used-freed)>>20, m.budget>>20)
+	}
+	var victims []*Loaded
+	for _, e := range idle[:evict] {
 		m.log.Info("unloading idle model to make room", "model", e.spec.Name, "for", name)
-		used -= e.loaded.Bytes
-		e.loaded.Model.Close()
-		e.loaded = nil
+		victims = append(victims, m.detach(e))
 	}
-	if used+need > m.budget {
-		return fmt.Errorf("%w: %q needs about %d MiB; %d MiB of %d MiB is held by models in use", ErrOverBudget, name, need>>20, used>>20, m.budget>>20)
-	}
+	m.reserved += need
+	m.mu.Unlock()
+	m.closeDetached(victims)
 	return nil
+}
+
+// detach takes e's model out of service for closing. Its memory stays
+// counted in m.reserved until closeDetached has freed it. m.mu is held.
+func (m *Manager) detach(e *entry) *Loaded {
+	l := e.loaded
+	e.loaded = nil
+	m.reserved += l.Bytes
+	return l
+}
+
+// closeDetached frees detached models. It runs without m.mu held, so
+// List (and with it /health and /metrics) answers meanwhile.
+func (m *Manager) closeDetached(ls []*Loaded) {
+	for _, l := range ls {
+		closeModel(l.Model)
+		m.mu.Lock()
+		m.reserved -= l.Bytes
+		m.mu.Unlock()
+	}
 }
 
 // UnloadIdle unloads models unused for longer than after.
 func (m *Manager) UnloadIdle(after time.Duration) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var victims []*Loaded
 	for _, e := range m.entries {
 		if e.loaded != nil && e.refs == 0 && e.loaded.Model.Idle() && time.Since(e.lastUsed) > after {
 			m.log.Info("unloading idle model", "model", e.spec.Name, "idle", time.Since(e.lastUsed).Round(time.Second))
-			e.loaded.Model.Close()
-			e.loaded = nil
+			victims = append(victims, m.detach(e))
 		}
 	}
+	m.mu.Unlock()
+	m.closeDetached(victims)
 }
 
 // Close unloads every model.
 func (m *Manager) Close() {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var victims []*Loaded
 	for _, e := range m.entries {
 		if e.loaded != nil {
-			e.loaded.Model.Close()
-			e.loaded = nil
+			victims = append(victims, m.detach(e))
 		}
 	}
+	m.mu.Unlock()
+	m.closeDetached(victims)
 }
 
 // estimateBytes is weights (the file) plus the KV cache the options ask for.

@@ -48,10 +48,26 @@ FORCE:
 run: build plugins $(MODEL)
 	$(BIN) serve --config config.hcl
 
+# Solidity contracts (host/chain/contracts): the npm packages pinned there
+# (solc, OpenZeppelin, ethers) are installed only when missing or stale;
+# the contract tests need them. `make contracts` recompiles build/ and
+# regenerates the Go bindings (TestArtifactsUpToDate fails when stale).
+CONTRACTS_DIR := host/chain/contracts
+CONTRACTS_NPM := $(CONTRACTS_DIR)/node_modules/.package-lock.json
+
+.PHONY: contracts contracts-deps
+contracts-deps: $(CONTRACTS_NPM)
+
+$(CONTRACTS_NPM): $(CONTRACTS_DIR)/package.json $(CONTRACTS_DIR)/package-lock.json
+	cd $(CONTRACTS_DIR) && npm ci --no-audit --no-fund
+
+contracts: contracts-deps
+	$(CONTRACTS_DIR)/generate.sh
+
 vet:
 	$(GO) vet ./...
 
-test: build plugins
+test: build plugins contracts-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 

@@ -3,7 +3,11 @@ package plugin_test
 import (
 	"bytes"
 	"context"
+	"math"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fabnode/fabnode/abi"
 	"github.com/fabnode/fabnode/host/plugin"
@@ -143,5 +147,54 @@ func BenchmarkLoadFromCache(b *testing.B) {
 			b.Fatal(err)
 		}
 		p.Close(ctx)
+	}
+}
+
+// BenchmarkDeadlineOvershoot runs hostile hooks that only their deadline
+// (the production default, 100 ms) stops, and reports how long each call
+// ran past it: the median and the 99th percentile over the iterations,
+// per class. An iteration is one hostile call on a fresh instance (the
+// refill after the previous fault happens before the clock starts). Run
+// it with -cpu 1,2: GOMAXPROCS=1 is every CPU-only node.
+func BenchmarkDeadlineOvershoot(b *testing.B) {
+	const timeout = 100 * time.Millisecond
+	classes := []struct {
+		name, path, model string
+		memoryMiB         uint32
+	}{
+		{"loop", watPath("loop"), "", 0},
+		{"recursion-depth60", watPath("recurse"), "", 0},
+		{"recursion-depth28", watPath("recurse28"), "", 0},
+		{"table-growth", watPath("tablemax"), "", 0},
+		{"go-loop", hostileWasm(b), "loop", 0},
+		{"go-memory-growth", hostileWasm(b), "grow", 4096},
+	}
+	for _, c := range classes {
+		b.Run(c.name, func(b *testing.B) {
+			_, reg := newHost(b, hostOpts{log: &logSink{}})
+			m := manifest(b, "p", "pricing", c.path, nil)
+			m.Limits.Timeout, m.Limits.PoolSize, m.Limits.MemoryMiB = timeout, 1, c.memoryMiB
+			p := mustLoad(b, reg, m)
+			in, _ := (&abi.QuoteRequest{Model: c.model}).AppendBinary(nil)
+			ctx := context.Background()
+			var over []time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				p.Call(ctx, abi.HookPing, nil) // refills the pool
+				b.StartTimer()
+				start := time.Now()
+				_, err := p.Call(ctx, abi.HookQuote, in)
+				elapsed := time.Since(start)
+				if err == nil || !strings.Contains(err.Error(), "deadline exceeded") {
+					b.Fatalf("want the deadline to stop it, got %v after %v", err, elapsed)
+				}
+				over = append(over, elapsed-timeout)
+			}
+			slices.Sort(over)
+			rank := func(q float64) time.Duration { return over[max(0, int(math.Ceil(q*float64(len(over))))-1)] }
+			b.ReportMetric(float64(rank(0.50))/1e6, "p50-ms")
+			b.ReportMetric(float64(rank(0.99))/1e6, "p99-ms")
+			b.ReportMetric(float64(over[len(over)-1])/1e6, "max-ms")
+		})
 	}
 }

@@ -8,10 +8,11 @@
 //   - Runtime owns the compilation cache shared by all plugins (on disk, so
 //     a restart or a reload of an unchanged module skips compilation) and the
 //     guest-visible clock, random source and log.
-//   - Plugin is one loaded version of one module: its own wazero runtime
-//     (so its memory limit is its own), and a bounded pool of pre-initialised
-//     instances. A call borrows one instance exclusively, under a deadline,
-//     with its output size and log volume capped. An instance that traps,
+//   - Plugin is one loaded version of one module, rewritten by loopguard so
+//     that a deadline stops any code: its own wazero runtime (so its memory
+//     limit is its own), and a bounded pool of pre-initialised instances. A
+//     call borrows one instance exclusively, under a deadline, with its
+//     output size and log volume capped. An instance that traps,
 //     times out, exits or returns a malformed result is discarded and
 //     replaced, never reused; repeated faults open a crash-loop breaker.
 //   - Manifest declares a plugin (path, SHA-256 pin, kind, config, limits)
@@ -20,8 +21,10 @@
 //     atomically on Reload: the new version is validated (pin, ABI version,
 //     exports, init, self-test) before the swap, calls in flight finish on
 //     the version they started on, and a failed reload keeps the old one.
-//     Apply reconciles with a full configuration; Refresh reloads plugins
-//     whose files changed (for a file watcher or SIGHUP).
+//     Apply reconciles with a full configuration, all or nothing: the new
+//     set replaces the old one at once only if every plugin of it loads;
+//     Refresh reloads plugins whose files changed (for a file watcher or
+//     SIGHUP).
 //   - Safety, Format, CachePolicy, Pricing and Proof are the facades the
 //     request path calls (reg.Safety().CheckPrompt, reg.Pricing().Quote, ...).
 //     Each applies its kind's failure direction: safety and proof fail

@@ -26,15 +26,26 @@ var (
 type FaultError struct {
 	Plugin string
 	Hook   abi.Hook
+	// Export names the export that failed when it was not a hook call
+	// (fab_call): _initialize, fab_abi_version, fab_alloc or fab_init,
+	// while an instance was created.
+	Export string
 	Reason string // what happened, e.g. "deadline exceeded"
-	Stderr string // start of what the guest wrote to stderr during the call
+	Stderr string // start of what the guest wrote to stderr during the call, escaped (Escape)
 	Err    error  // underlying wazero error, if any
+
+	cancelled bool // the caller gave up: not the plugin's failure
 }
 
+// Error says what failed. Everything in it that comes from the guest (its
+// stderr, and the function names in a wasm stack trace) is escaped.
 func (e *FaultError) Error() string {
 	s := fmt.Sprintf("plugin %q hook %s: %s", e.Plugin, e.Hook, e.Reason)
+	if e.Export != "" {
+		s = fmt.Sprintf("plugin %q %s: %s", e.Plugin, e.Export, e.Reason)
+	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += ": " + Escape(e.Err.Error())
 	}
 	if e.Stderr != "" {
 		s += " (guest stderr: " + e.Stderr + ")"
@@ -52,6 +63,7 @@ type PluginError struct {
 	Message string
 }
 
+// Error says what the plugin declined with; its message is escaped.
 func (e *PluginError) Error() string {
-	return fmt.Sprintf("plugin %q hook %s: %s", e.Plugin, e.Hook, e.Message)
+	return fmt.Sprintf("plugin %q hook %s: %s", e.Plugin, e.Hook, Escape(e.Message))
 }

@@ -15,3 +15,6 @@ func SetLoopGuard(on bool) (restore func()) {
 	useLoopGuard = on
 	return func() { useLoopGuard = old }
 }
+
+// DefaultLimits are the limits of a manifest that sets none.
+func DefaultLimits() Limits { return Limits{}.withDefaults() }

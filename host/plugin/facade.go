@@ -251,12 +251,21 @@ func (s *FormatStream) Finish(ctx context.Context, chunk []byte) ([]byte, Format
 // Close releases the stream without flushing. Safe to call more than once.
 func (s *FormatStream) Close() { s.release() }
 
+// maxFormatHeld bounds what a format plugin may hold back of a stream: the
+// host keeps and passes back what it holds with every chunk, so holding
+// everything would copy the stream quadratically. Beyond it the stream
+// fails open, as when the plugin fails.
+const maxFormatHeld = 64 << 10
+
 func (s *FormatStream) feed(ctx context.Context, chunk []byte, final bool) ([]byte, FormatVerdict, error) {
 	if s.raw || s.done {
 		return chunk, s.verdict, nil
 	}
 	res, _, err := callVersion[abi.FormatChunkResult](ctx, s.v, abi.HookFormatStream,
 		&abi.FormatChunk{Format: s.format, State: s.state, Chunk: chunk, Final: final})
+	if err == nil && res.Held > maxFormatHeld {
+		err = fmt.Errorf("the format plugin holds %d bytes of the stream, more than %d", res.Held, maxFormatHeld)
+	}
 	in := append(s.held, chunk...)
 	if err != nil {
 		s.raw, s.held, s.state = true, nil, nil

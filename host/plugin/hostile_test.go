@@ -1,13 +1,19 @@
 package plugin_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/fabnode/fabnode/abi"
 	"github.com/fabnode/fabnode/host/plugin"
@@ -61,6 +67,12 @@ func TestHostileGoGuest(t *testing.T) {
 				if !strings.Contains(fault.Reason, c.reason) || !strings.Contains(fault.Stderr, c.stderr) {
 					t.Fatalf("fault %q (stderr %q), want reason %q and stderr %q", fault.Reason, fault.Stderr, c.reason, c.stderr)
 				}
+				// The memory bomb must be stopped by the memory limit (the
+				// guest runtime's out-of-memory trap), not by the deadline,
+				// also under -race.
+				if c.mode == "bomb" && fault.Reason != "trap" {
+					t.Fatalf("the memory bomb was stopped by %q, not by the memory limit", fault.Reason)
+				}
 				assertSafetyServes(t, reg)
 				if _, err := quote("ok"); err != nil {
 					t.Fatalf("hostile plugin did not recover with a fresh instance: %v", err)
@@ -90,7 +102,7 @@ func TestSandboxHasNoOutsideWorld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Currency != "sandboxed:" {
+	if q.Currency != "sandboxed" {
 		t.Errorf("the guest reached outside: %s", q.Currency)
 	}
 }
@@ -150,10 +162,14 @@ func TestHostileWatModules(t *testing.T) {
 	mustLoad(t, reg, manifest(t, "good-safety", "safety", safetyWasm(t), map[string]string{"deny_prompt": "build a bomb"}))
 
 	for name, want := range map[string]string{
-		"abi2":      "built for ABI v2.0, this host speaks v1.1",
+		"abi2":      fmt.Sprintf("built for ABI v2.0, this host speaks v%d.%d", abi.Major, abi.Minor),
 		"nocall":    `missing export "fab_call"`,
 		"inittrap":  "instantiation failed",
 		"badimport": "imports env.mystery: only wasi_snapshot_preview1 is provided",
+		// Invalid: global.set of a global it does not declare. The rewrite
+		// would have given it the loop guard's counter.
+		"badglobal": "invalid module: global.set refers to global 0, the module has 0",
+		"bigtable":  "the module's tables declare 2097152 elements, more than the 1048576 allowed",
 	} {
 		_, err := rt.Load(ctx, manifest(t, name, "pricing", watPath(name), nil))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -167,6 +183,13 @@ func TestHostileWatModules(t *testing.T) {
 		"oversized": "exceeds max_output_bytes",
 		"loop":      "deadline exceeded",
 		"procexit":  "guest exited with code 7",
+		// No loop instruction at all: 2^60 calls, and 2^28.
+		"recurse":   "deadline exceeded",
+		"recurse28": "deadline exceeded",
+		// table.grow in a loop, with no declared maximum and with the
+		// largest one.
+		"tablegrow": "deadline exceeded",
+		"tablemax":  "deadline exceeded",
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := rt.Load(ctx, manifest(t, name, "pricing", watPath(name), nil))
@@ -241,7 +264,7 @@ func TestConcurrentHammerNeverSharesInstances(t *testing.T) {
 					errs <- err
 					return
 				}
-				id, _, _ := strings.Cut(q.Currency, ":")
+				id, _, _ := strings.Cut(q.Currency, "-")
 				mu.Lock()
 				seen[q.Currency]++
 				perInstance[id]++
@@ -261,8 +284,8 @@ func TestConcurrentHammerNeverSharesInstances(t *testing.T) {
 	for id, n := range perInstance {
 		total += n
 		for k := 1; k <= n; k++ {
-			if seen[fmt.Sprintf("%s:%d", id, k)] != 1 {
-				t.Fatalf("instance %s call %d seen %d times", id, k, seen[fmt.Sprintf("%s:%d", id, k)])
+			if seen[fmt.Sprintf("%s-%d", id, k)] != 1 {
+				t.Fatalf("instance %s call %d seen %d times", id, k, seen[fmt.Sprintf("%s-%d", id, k)])
 			}
 		}
 	}
@@ -326,4 +349,261 @@ func TestCrashLoopBreaker(t *testing.T) {
 	if q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "ok"}); err != nil || q.Currency == "USD" {
 		t.Fatalf("after cooldown: %+v %v", q, err)
 	}
+}
+
+// TestInitLoopNamesInit: a fab_init that never returns is stopped at the
+// instantiation limit and the error names fab_init, not a hook.
+func TestInitLoopNamesInit(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	m := manifest(t, "initloop", "pricing", hostileWasm(t), map[string]string{"init": "loop"})
+	m.Limits.Timeout = 10 * time.Millisecond // instantiation limit: 2 s
+	err := reg.Load(context.Background(), m)
+	if err == nil || !strings.Contains(err.Error(), `plugin "initloop" fab_init: deadline exceeded (instantiation and init limit 2s)`) {
+		t.Fatalf("want fab_init named with its limit, got %v", err)
+	}
+	if strings.Contains(err.Error(), "describe") {
+		t.Errorf("the error names the describe hook: %v", err)
+	}
+}
+
+// TestRefillByAGoneCallerIsNotAPluginFault: replacing a discarded instance
+// on the request path (fab_init takes 200 ms here) for a caller whose
+// context ends meanwhile fails with the caller's error, and neither counts
+// as a fault nor trips the crash-loop breaker (which would make a safety
+// plugin deny every prompt).
+func TestRefillByAGoneCallerIsNotAPluginFault(t *testing.T) {
+	_, reg := newHost(t, hostOpts{})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), map[string]string{"init": "slow"})
+	m.Limits.PoolSize = 1
+	m.Limits.CrashLoopFailures = 2
+	p := mustLoad(t, reg, m)
+	ctx := context.Background()
+	if _, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "panic"}); err == nil {
+		t.Fatal("the panicking call succeeded")
+	}
+	if s := p.Stats(); s.Faults != 1 || s.Instances != 0 {
+		t.Fatalf("after the panic: %+v", s)
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	_, err := reg.Pricing().Quote(short, abi.QuoteRequest{Model: "ok"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want the caller's deadline, got %v", err)
+	}
+	if s := p.Stats(); s.Faults != 1 || !s.Healthy {
+		t.Errorf("the caller's deadline during a refill was blamed on the plugin: %+v", s)
+	}
+	if _, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: "ok", UnixMillis: 1}); err != nil {
+		t.Fatalf("the plugin does not serve after the refill: %v", err)
+	}
+}
+
+// TestTablesCountAgainstTheMemoryLimit: what a module's tables may hold (8
+// bytes per element in wazero) comes off its memory limit; a module whose
+// tables leave no room is refused. tablemax declares the largest maximum
+// a table can have, which the host lowers to 2^20 elements (8 MiB).
+func TestTablesCountAgainstTheMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	rt, _ := newHost(t, hostOpts{})
+	m := manifest(t, "tablemax", "pricing", watPath("tablemax"), nil)
+	m.Limits.MemoryMiB = 8
+	if _, err := rt.Load(ctx, m); err == nil || !strings.Contains(err.Error(), "its tables may hold 1048576 elements (8192 KiB), more than limits.memory_mib 8 leaves room for") {
+		t.Fatalf("tables larger than the memory limit: %v", err)
+	}
+	m.Limits.MemoryMiB = 16
+	p, err := rt.Load(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	// Each call grows its table to the cap, then spins until its deadline
+	// discards the instance: the heap does not keep what they grew.
+	baseline := heapInuse()
+	for range 6 {
+		if _, err := p.Call(ctx, abi.HookQuote, nil); err == nil || !strings.Contains(err.Error(), "deadline exceeded") {
+			t.Fatalf("want the deadline, got %v", err)
+		}
+	}
+	if after := heapInuse(); after > baseline+24<<20 {
+		t.Errorf("heap in use grew from %d to %d bytes over six table.grow bombs", baseline, after)
+	}
+}
+
+// TestDiscardedVersionsFreeTheirMemory: every version of a plugin that is
+// closed (replaced, removed, or refused at load) gives back what wazero
+// holds for its compiled module: the registry's runtimes share one
+// compilation cache, and wazero keeps a compiled module until it is
+// closed. Eight versions, each with a 4 MiB data segment, are loaded and
+// closed; the heap must not keep them.
+func TestDiscardedVersionsFreeTheirMemory(t *testing.T) {
+	ctx := context.Background()
+	rt, _ := newHost(t, hostOpts{})
+	ok, err := os.ReadFile(watPath("ok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	load := func(i int) {
+		path := filepath.Join(dir, fmt.Sprintf("v%d.wasm", i))
+		if err := os.WriteFile(path, withPassiveData(t, ok, bytes.Repeat([]byte{byte(i)}, 4<<20)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := manifest(t, "v", "pricing", path, nil)
+		m.Limits.PoolSize = 1
+		p, err := rt.Load(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Close(ctx)
+	}
+	load(0)
+	baseline := heapInuse()
+	for i := 1; i <= 8; i++ {
+		load(i)
+	}
+	if after := heapInuse(); after > baseline+12<<20 {
+		t.Errorf("heap in use grew from %d to %d bytes over eight closed 4 MiB versions", baseline, after)
+	}
+}
+
+// withPassiveData returns module with one more (passive) data segment.
+func withPassiveData(t *testing.T, module, data []byte) []byte {
+	t.Helper()
+	uleb := func(n int) []byte {
+		var b []byte
+		for ; n >= 0x80; n >>= 7 {
+			b = append(b, byte(n)|0x80)
+		}
+		return append(b, byte(n))
+	}
+	readU32 := func(b []byte) (int, int) {
+		v, shift := 0, 0
+		for i, c := range b {
+			v |= int(c&0x7F) << shift
+			shift += 7
+			if c&0x80 == 0 {
+				return v, i + 1
+			}
+		}
+		t.Fatal("bad LEB128")
+		return 0, 0
+	}
+	out := append([]byte(nil), module[:8]...)
+	for rest := module[8:]; len(rest) > 0; {
+		id := rest[0]
+		size, n := readU32(rest[1:])
+		body := rest[1+n : 1+n+size]
+		rest = rest[1+n+size:]
+		if id == 11 { // data: one more segment
+			count, k := readU32(body)
+			seg := append(append([]byte{0x01}, uleb(len(data))...), data...)
+			body = append(append(uleb(count+1), body[k:]...), seg...)
+		}
+		out = append(append(append(out, id), uleb(len(body))...), body...)
+	}
+	return out
+}
+
+// TestGuestOutputIsEscaped: what a guest prints reaches the log escaped,
+// whatever the log's format: no escape sequence, carriage return or
+// forged record survives as such.
+func TestGuestOutputIsEscaped(t *testing.T) {
+	sink := &argSink{}
+	log := hclog.NewInterceptLogger(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Info})
+	log.RegisterSink(sink)
+	rt, err := plugin.NewRuntime(plugin.RuntimeConfig{Logger: log, CacheDir: plugintest.CacheDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	p, err := rt.Load(context.Background(), manifest(t, "hostile", "pricing", hostileWasm(t), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	in, _ := (&abi.QuoteRequest{Model: "ansi"}).AppendBinary(nil)
+	if _, err := p.Call(context.Background(), abi.HookQuote, in); err != nil {
+		t.Fatal(err)
+	}
+	lines := sink.values("line")
+	if len(lines) != 2 {
+		t.Fatalf("guest output lines logged: %q", lines)
+	}
+	for _, l := range lines {
+		if strings.ContainsAny(l, "\x1b\r\x07\n") {
+			t.Errorf("logged raw: %q", l)
+		}
+	}
+	if !strings.Contains(lines[0], `\x1b[2J\r[INFO]  plugin: forged record`) {
+		t.Errorf("stdout line not escaped as expected: %s", lines[0])
+	}
+}
+
+// argSink records the raw arguments of every log record.
+type argSink struct {
+	mu   sync.Mutex
+	args [][]any
+}
+
+func (s *argSink) Accept(_ string, _ hclog.Level, _ string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.args = append(s.args, args)
+}
+
+func (s *argSink) values(key string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, a := range s.args {
+		for i := 0; i+1 < len(a); i += 2 {
+			if a[i] == key {
+				out = append(out, fmt.Sprint(a[i+1]))
+			}
+		}
+	}
+	return out
+}
+
+// TestDiscardedInstancesReturnTheirMemory: an instance that filled its
+// memory and faulted gives the memory back to the system when it is
+// discarded, not whenever the Go heap gets round to it: three guests that
+// touch 256 MiB each leave the process's resident memory where it was.
+func TestDiscardedInstancesReturnTheirMemory(t *testing.T) {
+	if _, err := rss(); err != nil {
+		t.Skip(err)
+	}
+	_, reg := newHost(t, hostOpts{})
+	m := manifest(t, "hostile", "pricing", hostileWasm(t), nil)
+	m.Limits.MemoryMiB, m.Limits.PoolSize = 256, 1
+	m.Limits.Timeout = 5 * time.Second
+	p := mustLoad(t, reg, m)
+	in, _ := (&abi.QuoteRequest{Model: "grow"}).AppendBinary(nil)
+	heapInuse()
+	before, _ := rss()
+	for range 3 {
+		if _, err := p.Call(context.Background(), abi.HookQuote, in); err == nil || !strings.Contains(err.Error(), "out of memory") {
+			t.Fatalf("want the guest out of memory, got %v", err)
+		}
+	}
+	var after uint64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if after, _ = rss(); after < before+64<<20 {
+			return
+		}
+	}
+	t.Errorf("resident memory went from %d MiB to %d MiB and stayed", before>>20, after>>20)
+}
+
+// rss is the process's resident memory (Linux).
+func rss() (uint64, error) {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, err
+	}
+	var size, resident uint64
+	if _, err := fmt.Sscan(string(b), &size, &resident); err != nil {
+		return 0, err
+	}
+	return resident * uint64(os.Getpagesize()), nil
 }

@@ -55,12 +55,16 @@ func (g *guestLog) Write(p []byte) (int, error) {
 	return n, nil // never fail the guest's write: it would just retry
 }
 
+// emit writes the pending line to the node log, escaped (Escape): what a
+// guest prints must not pass for log records of its own or reach an
+// operator's terminal as escape sequences.
 func (g *guestLog) emit() {
 	if len(g.line) > 0 {
+		line := Escape(string(g.line))
 		if g.stream == "stderr" {
-			g.log.Warn("guest output", "stream", g.stream, "line", string(g.line))
+			g.log.Warn("guest output", "stream", g.stream, "line", line)
 		} else {
-			g.log.Info("guest output", "stream", g.stream, "line", string(g.line))
+			g.log.Info("guest output", "stream", g.stream, "line", line)
 		}
 	}
 	g.line = g.line[:0]
@@ -78,9 +82,13 @@ func (g *guestLog) endCall() {
 	g.used, g.dropped, g.head = 0, 0, g.head[:0]
 }
 
-// firstBytes returns what the guest wrote first during the current call.
+// firstBytes returns what the guest wrote first during the current call,
+// escaped (Escape): it goes into error messages.
 func (g *guestLog) firstBytes() string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return string(bytes.TrimSpace(g.head))
+	if len(bytes.TrimSpace(g.head)) == 0 {
+		return ""
+	}
+	return Escape(string(bytes.TrimSpace(g.head)))
 }

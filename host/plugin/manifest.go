@@ -22,7 +22,7 @@ import (
 //	  limits {
 //	    memory_mib       = 64
 //	    timeout          = "100ms"
-//	    max_output_bytes = 1048576
+//	    max_output_bytes = 1048576         # abi.DefaultMaxOutputBytes
 //	    max_log_bytes    = 8192
 //	    pool_size        = 4
 //	  }
@@ -51,10 +51,12 @@ type Limits struct {
 	// Timeout bounds one hook call (default 100ms). A call that runs past it
 	// is aborted and its instance discarded.
 	Timeout time.Duration
-	// MaxOutputBytes caps the size of one hook result (default 1 MiB).
+	// MaxOutputBytes caps the size of one hook result (default
+	// abi.DefaultMaxOutputBytes, 1 MiB; at most MaxOutputBytesLimit).
 	MaxOutputBytes uint32
-	// MaxLogBytes caps what one call may write to stdout, and separately to
-	// stderr, before the rest is dropped (default 8 KiB).
+	// MaxLogBytes caps what one call may write to stdout, and separately
+	// the same again to stderr, before the rest is dropped (default 8 KiB
+	// per stream, so 16 KiB per call).
 	MaxLogBytes uint32
 	// PoolSize is the number of instances, and so of concurrent calls
 	// (default 4). All are created at load.
@@ -71,6 +73,9 @@ const (
 	minMemoryMiB = 4
 	maxMemoryMiB = 4 << 10
 	maxPoolSize  = 256
+	// MaxOutputBytesLimit is the largest max_output_bytes a manifest may
+	// set (the config's check tag on max_output_bytes says the same).
+	MaxOutputBytesLimit = 1 << 30
 )
 
 // withDefaults returns l with zero fields set to their defaults.
@@ -83,7 +88,7 @@ func (l Limits) withDefaults() Limits {
 	}
 	l.MemoryMiB = uint32(def(int64(l.MemoryMiB), 64))
 	l.Timeout = time.Duration(def(int64(l.Timeout), int64(100*time.Millisecond)))
-	l.MaxOutputBytes = uint32(def(int64(l.MaxOutputBytes), 1<<20))
+	l.MaxOutputBytes = uint32(def(int64(l.MaxOutputBytes), abi.DefaultMaxOutputBytes))
 	l.MaxLogBytes = uint32(def(int64(l.MaxLogBytes), 8<<10))
 	l.PoolSize = int(def(int64(l.PoolSize), 4))
 	l.CrashLoopFailures = int(def(int64(l.CrashLoopFailures), 5))
@@ -130,8 +135,8 @@ func (m *Manifest) Validate() error {
 	if l.PoolSize < 0 || l.PoolSize > maxPoolSize {
 		bad("limits.pool_size %d: want 1..%d", l.PoolSize, maxPoolSize)
 	}
-	if l.MaxOutputBytes != 0 && l.MaxOutputBytes < 64 {
-		bad("limits.max_output_bytes %d: want at least 64", l.MaxOutputBytes)
+	if l.MaxOutputBytes != 0 && (l.MaxOutputBytes < 64 || l.MaxOutputBytes > MaxOutputBytesLimit) {
+		bad("limits.max_output_bytes %d: want 64..%d", l.MaxOutputBytes, MaxOutputBytesLimit)
 	}
 	if l.CrashLoopFailures < 0 || l.CrashLoopWindow < 0 || l.CrashLoopCooldown < 0 {
 		bad("limits.crash_loop_*: must not be negative")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,15 +40,18 @@ type Plugin struct {
 	initArg  []byte // encoded abi.Config
 	start    time.Time
 
-	guarded bool           // the module was instrumented by loopguard
-	tokens  chan struct{}  // one per instance that may be checked out
-	idle    chan *instance // initialised, unused instances
-	live    atomic.Int64   // instances alive (idle + in use)
-	calls   atomic.Int64
-	faults  atomic.Int64
-	breaker breaker
-	closed  atomic.Bool
-	closeMu sync.Mutex
+	rand      io.Reader      // the runtime's random source
+	deadlines bool           // calls have deadlines (false only in benchmarks)
+	guarded   bool           // the module was instrumented by loopguard
+	tokens    chan struct{}  // one per instance that may be checked out
+	idle      chan *instance // initialised, unused instances
+	live      atomic.Int64   // instances alive (idle + in use)
+	calls     atomic.Int64
+	faults    atomic.Int64
+	breaker   breaker
+	closed    atomic.Bool
+	inUse     atomic.Int64 // calls holding (or about to hold) an instance
+	closeOnce sync.Once
 }
 
 func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32]byte) (_ *Plugin, err error) {
@@ -63,27 +67,42 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 		return nil, err
 	}
 
-	// Deadlines: the loop guard where it can instrument the module, else
-	// wazero's close-on-context-done (RATIONALE.md).
+	// Deadlines: the loop guard rewrites the module (RATIONALE.md). A module
+	// it cannot rewrite, or that is not valid WebAssembly, is refused.
+	// Benchmarks can switch the guard off to price wazero's mechanism.
+	pages := l.memoryPages()
+	p.deadlines = deadlines
 	if useLoopGuard && deadlines {
-		if guarded, ok, why := loopguard.Instrument(code); ok {
-			code, p.guarded = guarded, true
-		} else {
-			p.log.Info("loop guard not applied; deadlines use wazero's slower per-loop check", "reason", why)
+		guarded, info, err := loopguard.Instrument(code, loopguard.Options{MaxTableElements: maxTableElements})
+		if err != nil {
+			return nil, fmt.Errorf("plugin %q: compiling %s: %w", m.Name, m.Path, err)
 		}
+		code, p.guarded = guarded, true
+		// What the tables may hold comes off the memory limit.
+		tablePages := uint32((info.TableElements*tableElementBytes + wasmPageSize - 1) / wasmPageSize)
+		if tablePages >= pages {
+			return nil, fmt.Errorf("plugin %q: its tables may hold %d elements (%d KiB), more than limits.memory_mib %d leaves room for",
+				m.Name, info.TableElements, info.TableElements*tableElementBytes>>10, l.MemoryMiB)
+		}
+		pages -= tablePages
 	}
 	// One wazero runtime per plugin: the memory limit and the close-on-
 	// context-done behaviour are runtime-wide settings. The compilation cache
 	// is shared.
 	p.rt = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(r.cache).
-		WithMemoryLimitPages(l.memoryPages()).
+		WithMemoryLimitPages(pages).
 		WithCloseOnContextDone(deadlines && !p.guarded))
 	defer func() {
 		if err != nil {
-			p.rt.Close(context.Background())
+			p.closeRuntime()
 		}
 	}()
+	if p.guarded {
+		if err = loopguard.Instantiate(ctx, p.rt, p.visit); err != nil {
+			return nil, fmt.Errorf("plugin %q: loop guard: %w", m.Name, err)
+		}
+	}
 	if _, err = wasi_snapshot_preview1.Instantiate(ctx, p.rt); err != nil {
 		return nil, fmt.Errorf("plugin %q: wasi: %w", m.Name, err)
 	}
@@ -97,8 +116,7 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	start := r.start
 	p.modCfg = wazero.NewModuleConfig().
 		WithName(""). // anonymous: the same module is instantiated PoolSize times
-		WithStartFunctions(startFunctions(p.guarded)...).
-		WithRandSource(r.cfg.Rand).
+		WithStartFunctions(abi.ExportInitialize).
 		WithWalltime(func() (int64, int32) {
 			t := r.cfg.Clock()
 			return t.Unix(), int32(t.Nanosecond())
@@ -106,7 +124,7 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	// No WithFS, WithEnv, WithArgs, WithStdin: the guest sees no filesystem,
 	// no environment and empty stdin. Monotonic time and sleep are per
 	// instance, see newInstance.
-	p.start = start
+	p.start, p.rand = start, r.cfg.Rand
 
 	// Pre-initialise the whole pool so that a broken module fails here, at
 	// load, and the request path never pays the ~3 ms instantiation.
@@ -130,23 +148,22 @@ func newPlugin(ctx context.Context, r *Runtime, m Manifest, code []byte, sum [32
 	for i := 0; i < l.PoolSize; i++ {
 		p.tokens <- struct{}{}
 	}
-	p.log.Debug("plugin loaded", "sha256", fmt.Sprintf("%x", sum), "pool", l.PoolSize, "described_as", p.desc.Name)
+	p.log.Debug("plugin loaded", "sha256", fmt.Sprintf("%x", sum), "pool", l.PoolSize, "described_as", Escape(p.desc.Name))
 	return p, nil
-}
-
-// startFunctions are those wazero runs at instantiation. With the loop
-// guard the host runs _initialize itself, once the guard's flag can be
-// reached (newInstance).
-func startFunctions(guarded bool) []string {
-	if guarded {
-		return nil
-	}
-	return []string{abi.ExportInitialize}
 }
 
 // deadlines and useLoopGuard are always true in production; benchmarks
 // switch them off to measure what they cost (RATIONALE.md).
 var deadlines, useLoopGuard = true, true
+
+// maxTableElements caps the table elements an instance may hold (the sum
+// of its tables' maximum sizes, see loopguard.Options); each takes
+// tableElementBytes of host memory in wazero, counted against the memory
+// limit.
+const (
+	maxTableElements  = 1 << 20
+	tableElementBytes = 8
+)
 
 // checkModuleShape refuses a module whose exports or imports do not match
 // ABI v1 before anything runs, with an error naming what is wrong.
@@ -178,7 +195,7 @@ func checkModuleShape(c wazero.CompiledModule) error {
 		errs = append(errs, fmt.Errorf("missing exported memory %q", abi.ExportMemory))
 	}
 	for _, f := range c.ImportedFunctions() {
-		if mod, name, _ := f.Import(); mod != wasi_snapshot_preview1.ModuleName {
+		if mod, name, _ := f.Import(); mod != wasi_snapshot_preview1.ModuleName && mod != loopguard.ImportModule {
 			errs = append(errs, fmt.Errorf("imports %s.%s: only %s is provided", mod, name, wasi_snapshot_preview1.ModuleName))
 		}
 	}
@@ -282,15 +299,28 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 		return nil, fmt.Errorf("plugin %q: waiting for a free instance: %w", p.name, ctx.Err())
 	}
 	defer func() { p.tokens <- struct{}{} }()
+	// inUse keeps Close from releasing the runtime, and with it the
+	// instances' memory, under a running call; a call that finds the
+	// plugin closed after counting itself stops here.
+	p.inUse.Add(1)
+	defer p.doneWithInstance()
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
 	var inst *instance
 	select {
 	case inst = <-p.idle:
 	default:
-		// A previous fault discarded an instance; replace it now.
+		// A previous fault discarded an instance; replace it now. A caller
+		// that gives up meanwhile is not the plugin's failure.
 		var err error
 		if inst, err = p.newInstance(ctx); err != nil {
+			if callerGone(ctx, err) {
+				return nil, fmt.Errorf("plugin %q: replacing an instance: %w (%v)", p.name, callerErr(ctx), err)
+			}
 			p.faults.Add(1)
 			p.breaker.fail()
+			p.log.Warn("plugin instance could not be replaced", "error", err)
 			return nil, err
 		}
 	}
@@ -301,10 +331,10 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 		// The instance was interrupted or misbehaved: its state is undefined
 		// either way. But a caller that gave up (client gone, request
 		// deadline) is not the plugin's failure and must not trip the breaker.
-		inst.close()
 		p.live.Add(-1)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("plugin %q: %w (%v)", p.name, ctx.Err(), err)
+		p.discard(inst)
+		if callerGone(ctx, err) {
+			return nil, fmt.Errorf("plugin %q: %w (%v)", p.name, callerErr(ctx), err)
 		}
 		p.faults.Add(1)
 		p.breaker.fail()
@@ -313,7 +343,7 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 	}
 	// Return the instance before the token (deferred), so that the
 	// instance count never exceeds the pool size.
-	if p.closed.Load() || inst.suspect {
+	if p.closed.Load() {
 		inst.close()
 		p.live.Add(-1)
 	} else {
@@ -322,16 +352,70 @@ func (p *Plugin) Call(ctx context.Context, hook abi.Hook, in []byte) ([]byte, er
 	return out, err
 }
 
-// Close closes every instance and the plugin's runtime. Calls in flight fail;
-// the Registry only closes a version once its in-flight calls have drained.
+// callerGone reports whether a failed call or instantiation failed because
+// its caller gave up rather than because of the plugin.
+func callerGone(ctx context.Context, err error) bool {
+	var fault *FaultError
+	return ctx.Err() != nil || errors.As(err, &fault) && fault.cancelled
+}
+
+// callerErr is the caller's context error; the loop guard can see the
+// caller's deadline pass before the context's own timer has fired.
+func callerErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return context.DeadlineExceeded
+}
+
+// Close closes every idle instance and then the plugin's runtime; calls in
+// flight finish first (the last one releases the runtime), new ones fail
+// with ErrClosed. The Registry only closes a version once its in-flight
+// calls have drained.
 func (p *Plugin) Close(ctx context.Context) error {
-	p.closeMu.Lock()
-	defer p.closeMu.Unlock()
 	if p.closed.Swap(true) {
 		return nil
 	}
 	p.drainIdle()
-	return p.rt.Close(ctx)
+	if p.inUse.Load() == 0 {
+		p.release()
+	}
+	return nil
+}
+
+// discard closes a faulted instance in the background: unmapping a memory
+// the guest filled takes milliseconds (about 5 ms a GiB), which the caller
+// need not wait for. It holds the runtime like a call until it is done.
+func (p *Plugin) discard(inst *instance) {
+	p.inUse.Add(1)
+	go func() {
+		defer p.doneWithInstance()
+		inst.close()
+	}()
+}
+
+// doneWithInstance ends a call's hold on the pool; the last call to end
+// after Close releases the runtime.
+func (p *Plugin) doneWithInstance() {
+	if p.inUse.Add(-1) == 0 && p.closed.Load() {
+		p.drainIdle()
+		p.release()
+	}
+}
+
+func (p *Plugin) release() { p.closeOnce.Do(func() { p.closeRuntime() }) }
+
+// closeRuntime releases the runtime and the compiled module. The
+// compilation cache is shared by every plugin, so wazero keeps a compiled
+// module (its native code and decoded form) until it is closed itself:
+// closing only the runtime would keep every version ever loaded.
+func (p *Plugin) closeRuntime() error {
+	ctx := context.Background()
+	err := p.rt.Close(ctx)
+	if p.compiled != nil {
+		p.compiled.Close(ctx)
+	}
+	return err
 }
 
 func (p *Plugin) drainIdle() {

@@ -115,15 +115,8 @@ func (r *Registry) reload(ctx context.Context, m Manifest) error {
 	if m.Kind != old.p.manifest.Kind {
 		return fmt.Errorf("plugin %q: cannot change kind from %s to %s on reload; remove it and load a new one", m.Name, old.p.manifest.Kind, m.Kind)
 	}
-	if m.Equal(&old.p.manifest) {
-		stamp, err := fileStamp(m.Path)
-		if err == nil && stamp == old.p.stamp {
-			return nil // same file, untouched: nothing to hash
-		}
-		if sum, err := fetch.FileSHA256(m.Path); err == nil && sum == fmt.Sprintf("%x", old.p.sum) {
-			old.p.stamp = stamp // touched, same bytes (reloads are serialized)
-			return nil
-		}
+	if r.unchanged(old.p, m) {
+		return nil
 	}
 	p, err := r.rt.Load(ctx, m)
 	if err != nil {
@@ -159,26 +152,100 @@ func (r *Registry) remove(name string) error {
 }
 
 // Apply makes the registry match a full set of manifests, as after a config
-// reload: plugins not listed are removed, new ones loaded, changed ones
-// reloaded. It continues past failures (a failed reload keeps the old
-// version) and returns them all joined.
+// reload, all or nothing: every new or changed plugin of the set is loaded
+// and self-tested first, while the current set keeps serving. Only if all
+// of them succeed is the whole set swapped in at once (plugins not listed
+// are removed in the same step, replaced versions close once their calls
+// have drained); otherwise nothing changes and Apply returns every error.
+// Renaming a plugin, or replacing it by another of its kind, therefore
+// never leaves the node without one.
 func (r *Registry) Apply(ctx context.Context, ms []Manifest) error {
 	r.reloadMu.Lock()
 	defer r.reloadMu.Unlock()
-	want := map[string]bool{}
-	for _, m := range ms {
-		want[m.Name] = true
-	}
 	var errs []error
-	for _, name := range r.Names() {
-		if !want[name] {
-			errs = append(errs, r.remove(name))
+	names := map[string]bool{}
+	kinds := map[abi.Kind]string{}
+	for i := range ms {
+		m := &ms[i]
+		if err := m.Validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if names[m.Name] {
+			errs = append(errs, fmt.Errorf("plugin %q is configured twice", m.Name))
+		}
+		if other, ok := kinds[m.kind()]; ok {
+			errs = append(errs, fmt.Errorf("plugin %q: a %s plugin (%q) is already configured; only one per kind", m.Name, m.Kind, other))
+		}
+		names[m.Name], kinds[m.kind()] = true, m.Name
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("configuration refused, keeping the running plugins: %w", errors.Join(errs...))
+	}
+
+	// Load what is new or changed; keep what is not.
+	next := make(map[string]*version, len(ms))
+	var loaded []*version
+	for _, m := range ms {
+		r.mu.RLock()
+		old := r.byName[m.Name]
+		r.mu.RUnlock()
+		if old != nil && r.unchanged(old.p, m) {
+			next[m.Name] = old
+			continue
+		}
+		p, err := r.rt.Load(ctx, m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		v := newVersion(p)
+		next[m.Name], loaded = v, append(loaded, v)
+	}
+	if len(errs) > 0 {
+		for _, v := range loaded {
+			v.release()
+		}
+		return fmt.Errorf("configuration refused, keeping the running plugins: %w", errors.Join(errs...))
+	}
+
+	// Swap the whole set in one step.
+	byKind := make(map[abi.Kind]string, len(next))
+	for name, v := range next {
+		byKind[v.p.kind] = name
+	}
+	r.mu.Lock()
+	old := r.byName
+	r.byName, r.byKind = next, byKind
+	r.mu.Unlock()
+	for name, v := range old {
+		if next[name] != v {
+			if nv := next[name]; nv != nil {
+				r.rt.cfg.Logger.Info("plugin swapped", "plugin", name, "old_sha256", fmt.Sprintf("%x", v.p.sum), "new_sha256", fmt.Sprintf("%x", nv.p.sum))
+			} else {
+				r.rt.cfg.Logger.Info("plugin removed", "plugin", name)
+			}
+			v.release() // closes it once in-flight calls drain
 		}
 	}
-	for _, m := range ms {
-		errs = append(errs, r.reload(ctx, m))
+	return nil
+}
+
+// unchanged reports whether m describes the loaded version p exactly, file
+// included, so that reloading it would change nothing.
+func (r *Registry) unchanged(p *Plugin, m Manifest) bool {
+	if !m.Equal(&p.manifest) {
+		return false
 	}
-	return errors.Join(errs...)
+	stamp, err := fileStamp(m.Path)
+	if err == nil && stamp == p.stamp {
+		return true // same file, untouched: nothing to hash
+	}
+	if sum, err := fetch.FileSHA256(m.Path); err == nil && sum == fmt.Sprintf("%x", p.sum) {
+		p.stamp = stamp // touched, same bytes (reloads are serialized)
+		return true
+	}
+	return false
 }
 
 // Refresh re-reads every loaded plugin's file and reloads those whose

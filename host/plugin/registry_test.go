@@ -3,11 +3,14 @@ package plugin_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fabnode/fabnode/abi"
 	"github.com/fabnode/fabnode/host/fetch"
@@ -183,17 +186,29 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // TestReloadUnderLoad swaps versions while many goroutines call: every call
-// succeeds and sees one of the two configurations, never an error.
+// succeeds and sees one of the two configurations, never an error. And
+// calls really overlap the swaps: slow calls (400 ms) that begin before a
+// swap and return after it are counted, and each answers with the version
+// it began on.
 func TestReloadUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	_, reg := newHost(t, hostOpts{})
-	m := manifest(t, "pricing", "pricing", pricingWasm(t), map[string]string{"input_per_mtok": "1"})
-	m.Limits.Timeout = 0
+	m := manifest(t, "pricing", "pricing", hostileWasm(t), map[string]string{"input": "1"})
+	m.Limits.Timeout = 5 * time.Second
+	m.Limits.PoolSize = 4
 	mustLoad(t, reg, m)
+	const slow = 400 * time.Millisecond // the "slow" quote's run time
+	type span struct {
+		start, end time.Time // the version was pinned at start or before
+		price      int64
+	}
+	var mu sync.Mutex
+	var calls []span
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
-	for range 4 {
+	for g := range 4 {
+		mode := []string{"slow", "ok"}[g%2]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -203,32 +218,85 @@ func TestReloadUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{})
-				if err == nil && q.InputNanosPerToken != 1000 && q.InputNanosPerToken != 2000 {
-					err = errors.New("unexpected price")
+				q, err := reg.Pricing().Quote(ctx, abi.QuoteRequest{Model: mode, UnixMillis: time.Now().UnixMilli()})
+				end := time.Now()
+				if err == nil && q.InputNanosPerToken != 1 && q.InputNanosPerToken != 2 {
+					err = fmt.Errorf("unexpected price %d", q.InputNanosPerToken)
 				}
 				if err != nil {
 					errs <- err
 					return
 				}
+				if mode == "slow" {
+					// The guest spun for 400 ms, so it held its version
+					// from 400 ms before the call returned at the latest.
+					mu.Lock()
+					calls = append(calls, span{end.Add(-slow), end, q.InputNanosPerToken})
+					mu.Unlock()
+				}
 			}
 		}()
 	}
+	// A watcher notes when the current version changes: the swap happened
+	// after it last saw the old one and before it first saw the new one.
+	type swap struct {
+		lastOld, firstNew time.Time
+		from              int64 // the price before the swap
+	}
+	var swaps []swap
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		cur, _ := reg.Plugin("pricing")
+		seen := time.Now()
+		for i := 0; len(swaps) < 6; i++ {
+			p, _ := reg.Plugin("pricing")
+			now := time.Now()
+			if p != cur {
+				swaps = append(swaps, swap{seen, now, int64(1 + len(swaps)%2)})
+				cur = p
+			}
+			seen = now
+			time.Sleep(50 * time.Microsecond)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // slow calls under way
 	for i := range 6 {
-		m.Config = map[string]string{"input_per_mtok": []string{"1", "2"}[i%2]}
+		m.Config = map[string]string{"input": []string{"2", "1"}[i%2]}
 		if err := reg.Reload(ctx, m); err != nil {
 			t.Fatal(err)
 		}
+		time.Sleep(150 * time.Millisecond) // slow calls begin on the new version
 	}
+	<-watching
 	close(stop)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
 	}
+	overlapped := 0
+	for _, c := range calls {
+		for _, s := range swaps { // the first swap after the call began
+			if c.start.Before(s.lastOld) {
+				if c.end.After(s.firstNew) {
+					overlapped++
+					if c.price != s.from {
+						t.Errorf("a call that began before a swap answered with the version swapped in (price %d, want %d)", c.price, s.from)
+					}
+				}
+				break
+			}
+		}
+	}
+	if overlapped == 0 {
+		t.Fatalf("no call overlapped a swap (%d slow calls, %d swaps)", len(calls), len(swaps))
+	}
+	t.Logf("%d slow calls, %d of them across a swap", len(calls), overlapped)
 }
 
-// TestApply reconciles the registry with a configuration.
+// TestApply reconciles the registry with a configuration, all or nothing:
+// a set with one bad plugin changes nothing.
 func TestApply(t *testing.T) {
 	ctx := context.Background()
 	_, reg := newHost(t, hostOpts{})
@@ -237,16 +305,68 @@ func TestApply(t *testing.T) {
 	if err := reg.Apply(ctx, []plugin.Manifest{p, s}); err != nil {
 		t.Fatal(err)
 	}
+	before, _ := reg.Plugin("safety")
 	bad := manifest(t, "format", "format", safetyWasm(t), nil)
 	err := reg.Apply(ctx, []plugin.Manifest{s, bad})
-	if err == nil || !strings.Contains(err.Error(), "implements safety") {
+	if err == nil || !strings.Contains(err.Error(), "implements safety") || !strings.Contains(err.Error(), "keeping the running plugins") {
 		t.Fatalf("want the bad format plugin reported, got %v", err)
 	}
 	names := reg.Names()
-	if len(names) != 1 || names[0] != "safety" {
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"pricing", "safety"}) {
+		t.Errorf("names = %v, want the previous set [pricing safety]", names)
+	}
+	if after, _ := reg.Plugin("safety"); after != before {
+		t.Error("an unchanged plugin was reloaded")
+	}
+	if err := reg.Apply(ctx, []plugin.Manifest{s}); err != nil {
+		t.Fatal(err)
+	}
+	if names := reg.Names(); len(names) != 1 || names[0] != "safety" {
 		t.Errorf("names = %v, want [safety]", names)
 	}
 	if err := reg.Load(ctx, manifest(t, "safety2", "safety", safetyWasm(t), nil)); err == nil || !strings.Contains(err.Error(), "only one per kind") {
 		t.Errorf("second plugin of a kind accepted: %v", err)
+	}
+	two := manifest(t, "safety2", "safety", safetyWasm(t), nil)
+	if err := reg.Apply(ctx, []plugin.Manifest{s, two}); err == nil || !strings.Contains(err.Error(), "only one per kind") {
+		t.Errorf("a set with two plugins of a kind accepted: %v", err)
+	}
+}
+
+// TestApplyRenameWithABadPinKeepsTheOldSet: renaming the safety plugin
+// (safety -> safety-v2) in a config whose new pin is wrong must not leave
+// the node without a safety plugin, which would allow every prompt: the
+// old set keeps serving and denies what it denied.
+func TestApplyRenameWithABadPinKeepsTheOldSet(t *testing.T) {
+	ctx := context.Background()
+	_, reg := newHost(t, hostOpts{})
+	deny := map[string]string{"deny_prompt": "build a bomb"}
+	old := manifest(t, "safety", "safety", safetyWasm(t), deny)
+	if err := reg.Apply(ctx, []plugin.Manifest{old}); err != nil {
+		t.Fatal(err)
+	}
+	renamed := manifest(t, "safety-v2", "safety", safetyWasm(t), deny)
+	renamed.SHA256 = strings.Repeat("0", 64)
+	if err := reg.Apply(ctx, []plugin.Manifest{renamed}); err == nil || !strings.Contains(err.Error(), "sha256 mismatch") {
+		t.Fatalf("bad pin: %v", err)
+	}
+	if names := reg.Names(); len(names) != 1 || names[0] != "safety" {
+		t.Errorf("names = %v, want the old set [safety]", names)
+	}
+	v, err := reg.Safety().CheckPrompt(ctx, abi.PromptCheck{Prompt: []byte("how do I build a bomb")})
+	if err != nil || v.Action != abi.ActionDeny {
+		t.Fatalf("a denied prompt after a failed rename: %+v %v", v, err)
+	}
+	// With the right pin the rename goes through in one step.
+	renamed.SHA256 = old.SHA256
+	if err := reg.Apply(ctx, []plugin.Manifest{renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if names := reg.Names(); len(names) != 1 || names[0] != "safety-v2" {
+		t.Errorf("names = %v, want [safety-v2]", names)
+	}
+	if v, err := reg.Safety().CheckPrompt(ctx, abi.PromptCheck{Prompt: []byte("how do I build a bomb")}); err != nil || v.Action != abi.ActionDeny {
+		t.Fatalf("after the rename: %+v %v", v, err)
 	}
 }

@@ -5,8 +5,9 @@
 # `go test` needs no wabt. Run from this directory: ./gen.sh
 set -eu
 
-# module NAME ABI_VERSION QUOTE_BODY [EXTRA_IMPORTS] [INITIALIZE_BODY] [OMIT_CALL]
+# module NAME ABI_VERSION QUOTE_BODY [EXTRA_FIELDS] [INITIALIZE_BODY] [OMIT_CALL]
 #
+# EXTRA_FIELDS (imports, tables, functions) go before the memory.
 # Every module is a well-formed ABI plugin of kind pricing that answers
 # describe and ping correctly (so it passes the load-time self-test) and then
 # misbehaves in the quote hook (7) as QUOTE_BODY says. Memory layout:
@@ -45,7 +46,7 @@ module() {
   $call
 )
 EOF
-	wat2wasm "$name.wat" -o "$name.wasm"
+	wat2wasm ${WAT2WASM_FLAGS:-} "$name.wat" -o "$name.wasm"
 }
 
 V1=65536   # ABI 1.0
@@ -72,3 +73,22 @@ module nocall $V1 '' '' '' omit
 # Imports a host function nobody provides.
 module badimport $V1 "(call \$mystery) $UNSUPPORTED" \
 	'(import "env" "mystery" (func $mystery))'
+# Exponential recursion without a single loop instruction: 2^60 calls.
+RECURSE='(func $f (param $n i32)
+    (if (local.get $n) (then
+      (call $f (i32.sub (local.get $n) (i32.const 1)))
+      (call $f (i32.sub (local.get $n) (i32.const 1))))))'
+module recurse $V1 '(call $f (i32.const 60)) (unreachable)' "$RECURSE"
+# The same, bounded: 2^28 calls, about a second.
+module recurse28 $V1 "(call \$f (i32.const 28)) $UNSUPPORTED" "$RECURSE"
+# table.grow in a loop, the table declared without a maximum.
+module tablegrow $V1 '(loop $l (drop (table.grow $t (ref.null func) (i32.const 0x100000))) (br $l)) (unreachable)' \
+	'(table $t 0 funcref)'
+# The same with the largest maximum a table can declare.
+module tablemax $V1 '(loop $l (drop (table.grow $t (ref.null func) (i32.const 0x100000))) (br $l)) (unreachable)' \
+	'(table $t 0 0xffffffff funcref)'
+# A table declared larger than the host allows: refused at load.
+module bigtable $V1 "$UNSUPPORTED" '(table 0x200000 funcref)'
+# Invalid: global.set of a global the module does not declare, in a loop
+# (before validation, the rewrite gave it the loop guard's global).
+WAT2WASM_FLAGS=--no-check module badglobal $V1 '(loop $l (global.set 0 (i32.const 0)) (br $l)) (unreachable)'

@@ -1,6 +1,10 @@
 // Command hostile is a pricing plugin that misbehaves on request, for the
-// host's hostile-plugin suite. The quote's Model selects the behaviour; the
-// config key "init" makes fab_init panic ("panic") or fail ("fail").
+// host's hostile-plugin suite. The quote's Model selects the behaviour, or
+// the config key "quote" for every quote; the config key "init" makes
+// fab_init panic ("panic"), fail ("fail"), spin forever ("loop") or take
+// 200 ms ("slow"), and "input" sets the input price. Its quotes are
+// otherwise valid: one minute long, in a currency named
+// "<instance>-<call>".
 package main
 
 import (
@@ -10,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/fabnode/fabnode/sdk"
 )
@@ -20,6 +25,8 @@ var (
 	busy       bool
 	hoard      [][]byte
 	sink       uint64
+	always     string // the config's "quote"
+	price      int64  // the config's "input": the input price quoted
 )
 
 func configure(c sdk.Config) error {
@@ -28,6 +35,19 @@ func configure(c sdk.Config) error {
 		panic("hostile: panic in init")
 	case "fail":
 		return errors.New("hostile: refusing to start")
+	case "loop":
+		for {
+			sink++
+		}
+	case "slow":
+		for start := time.Now(); time.Since(start) < 200*time.Millisecond; {
+			sink++
+		}
+	}
+	always = c.String("quote", "")
+	var err error
+	if price, err = c.Int("input", 1); err != nil {
+		return err
 	}
 	var b [4]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -44,9 +64,18 @@ func quote(req sdk.QuoteRequest) (sdk.Quote, error) {
 	busy = true
 	defer func() { busy = false }()
 	calls++
-	q := sdk.Quote{InputNanosPerToken: 1, OutputNanosPerToken: 2, Currency: fmt.Sprintf("%08x:%d", instanceID, calls)}
-	switch req.Model {
+	q := sdk.Quote{InputNanosPerToken: price, OutputNanosPerToken: 2, Currency: fmt.Sprintf("%08x-%d", instanceID, calls),
+		ValidUntilUnixMilli: req.UnixMillis + 60_000}
+	mode := req.Model
+	if always != "" {
+		mode = always
+	}
+	switch mode {
 	case "ok":
+	case "slow": // 400 ms of work, to overlap a reload
+		for start := time.Now(); time.Since(start) < 400*time.Millisecond; {
+			sink++
+		}
 	case "work": // a little work, to widen any window for overlapping calls
 		for i := range 20000 {
 			sink += uint64(i) * uint64(req.PromptTokens)
@@ -58,6 +87,14 @@ func quote(req sdk.QuoteRequest) (sdk.Quote, error) {
 	case "bomb":
 		for {
 			hoard = append(hoard, make([]byte, 8<<20))
+		}
+	case "grow": // grow the heap a MiB at a time and touch every page of it
+		for {
+			b := make([]byte, 1<<20)
+			for i := 0; i < len(b); i += 4096 {
+				b[i] = 1
+			}
+			hoard = append(hoard, b)
 		}
 	case "panic":
 		panic("hostile: panic in hook")
@@ -90,9 +127,14 @@ func quote(req sdk.QuoteRequest) (sdk.Quote, error) {
 		if len(os.Args) > 0 && os.Args[0] != "" {
 			seen = append(seen, "args "+strings.Join(os.Args, " "))
 		}
-		q.Currency = "sandboxed:" + strings.Join(seen, ",")
+		q.Currency = "sandboxed" + strings.Join(seen, ",")
+	case "ansi": // output a terminal would obey, and a forged log record
+		os.Stdout.WriteString("\x1b[2J\r[INFO]  plugin: forged record\n")
+		os.Stderr.WriteString("\x1b]0;owned\x07\n")
+	case "escseq": // a currency a terminal would obey
+		q.Currency = "USD\x1b[2J\rsha256  0000"
 	default:
-		return sdk.Quote{}, fmt.Errorf("unknown mode %q", req.Model)
+		return sdk.Quote{}, fmt.Errorf("unknown mode %q", mode)
 	}
 	return q, nil
 }

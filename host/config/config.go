@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/fabnode/fabnode/abi"
+)
 
 // Config is the whole node configuration. The mapstructure tags are the
 // schema: the set of accepted keys, their env names and their types are all
@@ -90,11 +94,15 @@ type PluginConfig struct {
 	Path   string `mapstructure:"path" check:"nonempty" config:"path"`
 	SHA256 string `mapstructure:"sha256" check:"sha256"`
 	// Config is handed to the plugin verbatim (keys keep their case).
-	Config         map[string]any `mapstructure:"config"`
-	MemoryLimit    ByteSize       `mapstructure:"memory_limit" check:"min=65536"`
-	Timeout        time.Duration  `mapstructure:"timeout" check:"min=1ms"`
-	MaxOutputBytes ByteSize       `mapstructure:"max_output_bytes" check:"min=1"`
-	PoolSize       int            `mapstructure:"pool_size" check:"min=1,max=256"`
+	Config map[string]any `mapstructure:"config"`
+	// The bounds are the plugin runtime's (host/plugin.Limits): an
+	// instance needs at least 4 MiB and wazero addresses at most 4 GiB; a
+	// result must hold its status byte and a message, and 1 GiB is more
+	// than any hook can mean.
+	MemoryLimit    ByteSize      `mapstructure:"memory_limit" check:"min=4MiB,max=4GiB"`
+	Timeout        time.Duration `mapstructure:"timeout" check:"min=1ms"`
+	MaxOutputBytes ByteSize      `mapstructure:"max_output_bytes" check:"min=64,max=1GiB"`
+	PoolSize       int           `mapstructure:"pool_size" check:"min=1,max=256"`
 }
 
 // Default returns the built-in configuration: the lowest layer under the
@@ -130,7 +138,7 @@ func (p *PluginConfig) setDefaults() {
 	*p = PluginConfig{
 		MemoryLimit:    64 << 20,
 		Timeout:        100 * time.Millisecond,
-		MaxOutputBytes: 65536,
+		MaxOutputBytes: abi.DefaultMaxOutputBytes,
 		PoolSize:       4,
 	}
 }

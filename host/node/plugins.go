@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,14 +35,22 @@ func PluginManifests(cfg *config.Config) []plugin.Manifest {
 			Name: n, Kind: p.Kind, Path: p.Path, SHA256: p.SHA256, Config: conf,
 			AllowUnpinned: p.SHA256 == "",
 			Limits: plugin.Limits{
-				MemoryMiB:      uint32(int64(p.MemoryLimit) >> 20),
+				MemoryMiB:      saturate(int64(p.MemoryLimit) >> 20),
 				Timeout:        p.Timeout,
-				MaxOutputBytes: uint32(p.MaxOutputBytes),
+				MaxOutputBytes: saturate(int64(p.MaxOutputBytes)),
 				PoolSize:       p.PoolSize,
 			},
 		})
 	}
 	return out
+}
+
+// saturate converts a size for plugin.Limits. The config's check tags
+// keep loaded values in range; one out of range (a config built in code)
+// becomes the largest uint32, which Manifest.Validate refuses, rather
+// than wrapping to a small number or to 0, the default.
+func saturate(v int64) uint32 {
+	return uint32(min(max(v, 0), math.MaxUint32))
 }
 
 // configString renders an HCL value for a plugin, whose configuration is
@@ -62,7 +71,8 @@ func configString(v any) string {
 }
 
 // ApplyPlugins loads the configured plugin set, swapping changed ones in and
-// removing dropped ones; a plugin that fails keeps its previous version.
+// removing dropped ones, all or nothing: if any plugin of the set fails to
+// load, the previous set keeps serving unchanged (plugin.Registry.Apply).
 func (n *Node) ApplyPlugins(ctx context.Context, cfg *config.Config) error {
 	ms := PluginManifests(cfg)
 	for _, m := range ms {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -125,7 +126,7 @@ func pluginInspectCmd() *cobra.Command {
 			}
 			reg, p, err := loadFile(cmd.Context(), args[0], kind, conf, hclog.NewNullLogger())
 			if err != nil {
-				return err
+				return escaped(err)
 			}
 			defer reg.Close()
 			d := p.Description()
@@ -134,7 +135,7 @@ func pluginInspectCmd() *cobra.Command {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "file\t%s (%d bytes)\n", args[0], fi.Size())
 			fmt.Fprintf(w, "sha256\t%x\n", sum)
-			fmt.Fprintf(w, "name\t%s\n", d.Name)
+			fmt.Fprintf(w, "name\t%s\n", plugin.Escape(d.Name)) // the plugin's own words
 			fmt.Fprintf(w, "kind\t%s\n", d.Kind)
 			fmt.Fprintf(w, "abi\tcompatible with host v%d.%d (major checked at load)\n", abi.Major, abi.Minor)
 			fmt.Fprintf(w, "hooks\t%s\n", hookNames(d.Hooks))
@@ -177,11 +178,11 @@ func pluginTestCmd() *cobra.Command {
 			start := time.Now()
 			reg, p, err := loadFile(ctx, args[0], kind, conf, hclog.New(&hclog.LoggerOptions{Output: cmd.ErrOrStderr(), Level: hclog.Warn}))
 			if err != nil {
-				return err
+				return escaped(err)
 			}
 			defer reg.Close()
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "loaded %s plugin %q with self-test in %s\n", p.Kind(), p.Description().Name, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(out, "loaded %s plugin %s with self-test in %s\n", p.Kind(), strconv.QuoteToASCII(p.Description().Name), time.Since(start).Round(time.Millisecond))
 			t0 := time.Now()
 			var result any
 			switch p.Kind() {
@@ -198,9 +199,11 @@ func pluginTestCmd() *cobra.Command {
 				result, err = reg.Proof().Commit(ctx, abi.CommitRequest{Kind: abi.CommitFinal, JobID: "test", TokenEnd: 10})
 			}
 			if err != nil {
-				return fmt.Errorf("sample %s call: %w", p.Kind(), err)
+				return escaped(fmt.Errorf("sample %s call: %w", p.Kind(), err))
 			}
-			fmt.Fprintf(out, "sample call in %s: %+v\n", time.Since(t0).Round(time.Microsecond), result)
+			// The result holds what the plugin wrote (a currency, a reason,
+			// text): escaped as a whole.
+			fmt.Fprintf(out, "sample call in %s: %s\n", time.Since(t0).Round(time.Microsecond), plugin.Escape(fmt.Sprintf("%+v", result)))
 			return nil
 		},
 	}
@@ -232,15 +235,27 @@ func pluginReloadCmd() *cobra.Command {
 						Message string `json:"message"`
 					} `json:"error"`
 				}
+				// The node's answer can quote the plugin (its errors, its
+				// stderr): escaped.
 				if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
-					return fmt.Errorf("reload refused: %s", e.Error.Message)
+					return fmt.Errorf("reload refused: %s", plugin.Escape(e.Error.Message))
 				}
-				return fmt.Errorf("reload refused: %s: %s", resp.Status, b)
+				return fmt.Errorf("reload refused: %s: %s", resp.Status, plugin.Escape(string(b)))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", plugin.Escape(string(bytes.TrimSpace(b))))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "http://127.0.0.1:8080", "the node's API address")
 	return cmd
 }
+
+// escaped makes an error that quotes a plugin (its messages, its stderr,
+// the names in a wasm stack trace) safe to print: the plugin package
+// escapes what it puts in its own errors, and this escapes the rest.
+func escaped(err error) error { return escapedError{err} }
+
+type escapedError struct{ err error }
+
+func (e escapedError) Error() string { return plugin.Escape(e.err.Error()) }
+func (e escapedError) Unwrap() error { return e.err }

@@ -20,8 +20,23 @@ log {
 api {
   listen          = "127.0.0.1:8080"
   max_body_bytes  = "1MiB"
+  body_timeout    = "30s"  # a body not received in time gets 408
   request_timeout = "10m"
-  max_queue       = 64   # requests waiting for a slot before 503
+  idle_timeout    = "2m"   # idle keep-alive connections are closed
+  max_queue       = 64     # requests waiting for a slot before 503
+  max_conns_per_client = 64  # open connections per remote address
+  trust_user_field = false   # true: the `user` field names the client (behind a gateway)
+}
+
+# Operator endpoints (`fabnode plugin reload`), never on the public
+# listener: a unix socket in data_dir (mode 0600) unless set to an
+# address, which then needs token_file (a bearer token).
+admin {
+  listen = ""   # "" = unix:<data_dir>/admin.sock
+}
+
+payments {
+  currencies = ["USD"]  # a quote in any other currency refuses the request
 }
 
 engine {

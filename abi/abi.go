@@ -9,7 +9,7 @@ import "fmt"
 // plugin built for an older or newer minor of the same major is accepted.
 const (
 	Major = 1
-	Minor = 1
+	Minor = 2
 )
 
 // PackVersion packs a version the way fab_abi_version returns it.

@@ -37,7 +37,7 @@ func samples() []msg {
 		&FormatChunkResult{Emit: []byte("e"), State: []byte("s"), Held: 3, Valid: true, Problem: "p"},
 		&CacheRequest{Model: "m", Client: "c", Prompt: []byte("p"), Temperature: 0.5, MaxTokens: 9, Seed: 7, HasSeed: true},
 		&CachePolicy{Cacheable: true, Key: []byte("k"), TTLMillis: 5, SimilarityThreshold: 0.9, Scope: []byte("s")},
-		&QuoteRequest{Model: "m", Client: "c", PromptTokens: 1, MaxTokens: 2, Load: LoadSnapshot{3, 4, 5, 0.5, 12.5}, UnixMillis: -8},
+		&QuoteRequest{Model: "m", Client: "c", PromptTokens: 1, MaxTokens: 2, Load: LoadSnapshot{3, 4, 5, 0.5, 12.5}, UnixMillis: -8, Cached: true},
 		&Quote{InputNanosPerToken: 1, OutputNanosPerToken: -2, Currency: "EUR", ValidUntilUnixMilli: 9},
 		&CommitRequest{Kind: CommitFinal, JobID: "j", ModelSHA256: h(1), TokenStart: 2, TokenEnd: 3, OutputSHA256: h(4), Prev: h(5)},
 		&Commitment{Digest: h(6), Scheme: CommitScheme},
@@ -57,14 +57,39 @@ func TestRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, m) {
 			t.Errorf("%T: round trip gave %+v, want %+v", m, got, m)
 		}
-		// Every strict prefix is rejected as truncated, never a panic.
+		// Every strict prefix is rejected as truncated, never a panic,
+		// except the encoding of an older minor version, which ends before
+		// the optional fields added since (ABI.md, Versioning).
 		body := b[len("prefix"):]
+		older := map[int]bool{}
+		if _, ok := m.(*QuoteRequest); ok {
+			older[len(body)-1] = true // v1.1: no Cached
+		}
 		for n := range len(body) {
 			err := reflect.New(reflect.TypeOf(m).Elem()).Interface().(msg).UnmarshalBinary(body[:n])
-			if err == nil {
+			if err == nil && !older[n] {
 				t.Fatalf("%T: %d of %d bytes decoded without error", m, n, len(body))
 			}
+			if err != nil && older[n] {
+				t.Fatalf("%T: the older minor's %d bytes: %v", m, n, err)
+			}
 		}
+	}
+}
+
+// A v1.1 host's QuoteRequest has no Cached field; a v1.2 plugin reads it
+// as false, and a v1.1 plugin ignores the byte a v1.2 host appends.
+func TestQuoteRequestAcrossMinorVersions(t *testing.T) {
+	q := QuoteRequest{Model: "m", PromptTokens: 3, UnixMillis: 7}
+	b, _ := q.AppendBinary(nil)
+	var old QuoteRequest
+	if err := old.UnmarshalBinary(b[:len(b)-1]); err != nil || old.Cached || old.PromptTokens != 3 || old.UnixMillis != 7 {
+		t.Fatalf("v1.1 encoding: %+v, %v", old, err)
+	}
+	q.Cached = true
+	b, _ = q.AppendBinary(nil)
+	if b[len(b)-1] != 1 {
+		t.Fatalf("Cached is not the last byte: %v", b)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // Fields are written in declaration order with no tags. Minor ABI versions may
 // append fields at the end of a message; a decoder ignores trailing bytes it
 // does not know, and a missing trailing field decodes as its zero value only
-// where ABI.md says so (none in v1.0).
+// where ABI.md says so (QuoteRequest.Cached, added in v1.2).
 
 // ErrShort is returned when a message ends before all its fields were read.
 var ErrShort = errors.New("abi: message truncated")
@@ -126,6 +126,15 @@ func (d *decoder) hash(h *[32]byte) {
 	if v := d.take(32); v != nil {
 		copy(h[:], v)
 	}
+}
+
+// optBool reads a bool appended by a later minor version: a message from
+// an older peer ends before it, and it reads as false.
+func (d *decoder) optBool() bool {
+	if d.err == nil && len(d.b) == 0 {
+		return false
+	}
+	return d.bool()
 }
 
 func (d *decoder) done(what string) error {

@@ -383,6 +383,10 @@ type QuoteRequest struct {
 	MaxTokens    uint32
 	Load         LoadSnapshot
 	UnixMillis   int64 // the host's clock; plugins must not read their own
+	// Cached (v1.2) says the answer comes from the host's response cache,
+	// not the engine: the plugin decides what a cached answer costs.
+	// Absent in a message from a v1.0/v1.1 host, it reads as false.
+	Cached bool
 }
 
 func (m *QuoteRequest) AppendBinary(b []byte) ([]byte, error) {
@@ -395,7 +399,8 @@ func (m *QuoteRequest) AppendBinary(b []byte) ([]byte, error) {
 	b = appendU32(b, m.Load.Slots)
 	b = appendF32(b, m.Load.GPUUtil)
 	b = appendF32(b, m.Load.TokensPerSec)
-	return appendU64(b, uint64(m.UnixMillis)), nil
+	b = appendU64(b, uint64(m.UnixMillis))
+	return appendBool(b, m.Cached), nil
 }
 
 func (m *QuoteRequest) UnmarshalBinary(b []byte) error {
@@ -403,6 +408,7 @@ func (m *QuoteRequest) UnmarshalBinary(b []byte) error {
 	m.Model, m.Client, m.PromptTokens, m.MaxTokens = d.string(), d.string(), d.u32(), d.u32()
 	m.Load = LoadSnapshot{d.u32(), d.u32(), d.u32(), d.f32(), d.f32()}
 	m.UnixMillis = int64(d.u64())
+	m.Cached = d.optBool()
 	return d.done("QuoteRequest")
 }
 

@@ -41,8 +41,12 @@ func main() {
 	fmt.Printf("model: %s (%s, %d parameters, %s) on %s\n", info.Name, info.Architecture, info.Parameters, info.Quantization, info.Devices[0].Description)
 
 	format, _ := chat.Detect(info.ChatTemplate)
+	tokens, err := m.TokenizePrompt(context.Background(), format.Render([]chat.Message{{Role: "user", Content: *prompt}}))
+	if err != nil {
+		log.Fatal(err)
+	}
 	req := engine.Request{
-		Prompt:    format.Render([]chat.Message{{Role: "user", Content: *prompt}}),
+		Tokens:    tokens,
 		MaxTokens: *maxTokens,
 		Stop:      format.Stops,
 		Sampling:  engine.DefaultSampling(),
@@ -52,7 +56,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	text, end := st.Collect()
+	text, end := st.Collect(context.Background())
 	elapsed := time.Since(start)
 	if end.Err != nil {
 		log.Fatal(end.Err)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/fabnode/fabnode/host/api"
 	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/modelgen"
 	"github.com/fabnode/fabnode/host/models"
 )
@@ -59,7 +60,7 @@ func start(t *testing.T, parallel int) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20}, mgr, nil, nil).Handler())
+	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20}, &inference.Service{Models: mgr}, nil).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		mgr.Close()
@@ -257,8 +258,9 @@ func TestClientDisconnectFreesSlot(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	// Generation stopped at the disconnect, far short of max_tokens.
-	if out := m["fabnode_completion_tokens_total"]; out >= 900 || out < 4 {
+	// Generation stopped at the disconnect, far short of max_tokens; the
+	// client had read the role chunk and 3 tokens.
+	if out := m["fabnode_completion_tokens_total"]; out >= 900 || out < 3 {
 		t.Fatalf("%v tokens generated for a client that left after 4 chunks", out)
 	}
 }
@@ -361,18 +363,51 @@ func TestModelsAndHealth(t *testing.T) {
 
 func TestJSONObjectResponseFormatIsConstrained(t *testing.T) {
 	n := start(t, 1)
-	p := chatParams("give me json", 40)
-	p.ResponseFormat = openai.ChatCompletionNewParamsResponseFormatUnion{OfJSONObject: &openai.ResponseFormatJSONObjectParam{}}
-	resp, err := n.client.Chat.Completions.New(context.Background(), p)
-	if err != nil {
-		t.Fatal(err)
+	// Every answer is a JSON object or, cut by max_tokens, the start of
+	// one; at least one of the seeds must finish, so the complete case is
+	// checked too.
+	finished := 0
+	for seed := int64(1); seed <= 8; seed++ {
+		p := chatParams("give me json", 120)
+		p.Seed = openai.Int(seed)
+		p.ResponseFormat = openai.ChatCompletionNewParamsResponseFormatUnion{OfJSONObject: &openai.ResponseFormatJSONObjectParam{}}
+		resp, err := n.client.Chat.Completions.New(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := strings.TrimSpace(resp.Choices[0].Message.Content)
+		switch resp.Choices[0].FinishReason {
+		case "stop":
+			finished++
+			if !json.Valid([]byte(out)) || !strings.HasPrefix(out, "{") {
+				t.Fatalf("seed %d: finished json_object output is not a JSON object: %q", seed, out)
+			}
+		case "length":
+			if err := jsonPrefix(out); err != nil || !strings.HasPrefix(out, "{") {
+				t.Fatalf("seed %d: cut json_object output is not the start of a JSON object (%v): %q", seed, err, out)
+			}
+		default:
+			t.Fatalf("seed %d: finish %q", seed, resp.Choices[0].FinishReason)
+		}
 	}
-	out := strings.TrimSpace(resp.Choices[0].Message.Content)
-	if !strings.HasPrefix(out, "{") {
-		t.Fatalf("json_object output does not start an object: %q", out)
+	if finished == 0 {
+		t.Fatal("no seed finished its JSON object within max_tokens: the complete case went unchecked")
 	}
-	if resp.Choices[0].FinishReason == "stop" && !json.Valid([]byte(out)) {
-		t.Fatalf("finished json_object output is not valid JSON: %q", out)
+}
+
+// jsonPrefix reports whether s can begin a valid JSON text: the decoder
+// meets no syntax error before the input ends.
+func jsonPrefix(s string) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := dec.Token()
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil
+		}
+		return err
 	}
 }
 
@@ -387,7 +422,7 @@ func TestRequestTimeoutIsAnError(t *testing.T) {
 	} else {
 		release()
 	}
-	srv := httptest.NewServer(api.New(api.Config{RequestTimeout: 150 * time.Millisecond}, mgr, nil, nil).Handler())
+	srv := httptest.NewServer(api.New(api.Config{RequestTimeout: 150 * time.Millisecond}, &inference.Service{Models: mgr}, nil).Handler())
 	defer srv.Close()
 	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4000,"messages":[{"role":"user","content":"go on"}]}`)
 	if e, _ := body["error"].(map[string]any); status != http.StatusGatewayTimeout || e["code"] != "timeout" {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+	"os"
+	"time"
+
+	"github.com/fabnode/fabnode/host/inference"
 )
 
 // apiError is OpenAI's error object.
@@ -35,6 +38,44 @@ func notFound(code, format string, args ...any) *apiError {
 	return &apiError{status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), Type: "invalid_request_error", Code: strptr(code)}
 }
 
+// statusClientClosed is nginx's "client closed request": the status a
+// request is counted under when nobody was left to answer.
+const statusClientClosed = 499
+
+// refusal maps a request the inference service did not serve to the
+// OpenAI error and HTTP status a client acts on. Its message is the
+// client-safe one; details stay in the node's log.
+func (s *Server) refusal(e *inference.Error) *apiError {
+	a := &apiError{Message: e.Message, Type: "server_error", Param: strptr(e.Param)}
+	switch e.Kind {
+	case inference.KindInvalid:
+		a.status, a.Type = http.StatusBadRequest, "invalid_request_error"
+	case inference.KindDenied:
+		a.status, a.Type, a.Code = http.StatusBadRequest, "invalid_request_error", strptr("content_filter")
+	case inference.KindContextLength:
+		a.status, a.Type, a.Code = http.StatusBadRequest, "invalid_request_error", strptr("context_length_exceeded")
+	case inference.KindUnknownModel:
+		a.status, a.Type, a.Code = http.StatusNotFound, "invalid_request_error", strptr("model_not_found")
+	case inference.KindOverloaded:
+		a.status, a.Code = http.StatusServiceUnavailable, strptr("overloaded")
+	case inference.KindModelUnavailable:
+		a.status, a.Code = http.StatusServiceUnavailable, strptr("model_unavailable")
+	case inference.KindPricing:
+		a.status, a.Code = http.StatusServiceUnavailable, strptr("pricing_unavailable")
+	case inference.KindPaymentRequired:
+		a.status, a.Type, a.Code = http.StatusPaymentRequired, "invalid_request_error", strptr("payment_required")
+	case inference.KindPaymentRefused:
+		a.status, a.Type, a.Code = http.StatusForbidden, "permission_error", strptr("payment_refused")
+	case inference.KindTimeout:
+		a.status, a.Code = http.StatusGatewayTimeout, strptr("timeout")
+	case inference.KindCancelled:
+		a.status = statusClientClosed
+	default:
+		a.status = http.StatusInternalServerError
+	}
+	return a
+}
+
 func writeError(w http.ResponseWriter, e *apiError) {
 	if e.status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
@@ -48,45 +89,42 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decodeBody reads a JSON request body of at most limit bytes into v and
-// turns every failure into the error a client can act on.
-func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) *apiError {
-	body := http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(body)
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("unexpected data after the JSON object")
+// readBody reads a whole request body of at most limit bytes within
+// timeout. A declared Content-Length over the limit is refused before
+// anything is read, and a body over it whatever it holds (413); a body
+// that stalls gets 408; a body that ends before its declared length is
+// the client going away, never anything a policy decides on.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, timeout time.Duration) ([]byte, *apiError) {
+	tooBig := &apiError{status: http.StatusRequestEntityTooLarge, Type: "invalid_request_error",
+		Message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit)}
+	if r.ContentLength > limit {
+		return nil, tooBig
 	}
-	if err == nil {
-		return nil
-	}
-	var tooBig *http.MaxBytesError
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	rc := http.NewResponseController(w)
+	deadline := timeout > 0 && rc.SetReadDeadline(time.Now().Add(timeout)) == nil
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
-		return &apiError{status: http.StatusRequestEntityTooLarge, Type: "invalid_request_error",
-			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", tooBig.Limit)}
-	case errors.As(err, &syntax):
-		return invalid("", "request body is not valid JSON: %v (at byte %d)", err, syntax.Offset)
-	case errors.As(err, &typ):
-		// Fields of the embedded samplingFields come back prefixed by its name.
-		field := strings.TrimPrefix(typ.Field, "samplingFields.")
-		return invalid(field, "%s: expected %s, got JSON %s", field, typ.Type.String(), typ.Value)
-	case errors.Is(err, io.EOF):
-		return invalid("", "request body is empty; send a JSON object")
+	case err == nil:
+		if deadline {
+			// Lifted only for a complete body: after a failed read the
+			// server must not wait on the rest (it would, to reuse the
+			// connection) before it sends the error.
+			rc.SetReadDeadline(time.Time{})
+		}
+		return b, nil
+	case errors.As(err, &mbe):
+		return nil, tooBig
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, &apiError{status: http.StatusRequestTimeout, Type: "invalid_request_error",
+			Message: fmt.Sprintf("request body not received within %v", timeout)}
 	}
-	var fe *fieldError
-	if errors.As(err, &fe) {
-		return invalid(fe.field, "%s: %s", fe.field, fe.msg)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return invalid("", "request body is not valid JSON: it ends early")
-	}
-	return invalid("", "request body: %v", err)
+	return nil, &apiError{status: statusClientClosed, Type: "invalid_request_error",
+		Message: "request body ended before its declared length: " + err.Error()}
 }
 
-// fieldError is returned by custom unmarshalers to name their field.
-type fieldError struct{ field, msg string }
-
-func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+func asInferenceError(err error) (*inference.Error, bool) {
+	var ie *inference.Error
+	ok := errors.As(err, &ie)
+	return ie, ok
+}

@@ -21,10 +21,10 @@ import (
 
 	"github.com/fabnode/fabnode/host/api"
 	"github.com/fabnode/fabnode/host/engine"
+	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/models"
 	"github.com/fabnode/fabnode/host/plugin"
 	"github.com/fabnode/fabnode/host/plugin/cache"
-	"github.com/fabnode/fabnode/host/policy"
 	"github.com/fabnode/fabnode/sdk/plugintest"
 )
 
@@ -37,6 +37,11 @@ type policyNode struct {
 // startWithPlugins serves the tiny model with the given built-in plugins
 // (kind -> config) loaded from their real .wasm builds.
 func startWithPlugins(t *testing.T, plugins map[string]map[string]string) *policyNode {
+	t.Helper()
+	return startWithPluginsConfig(t, plugins, api.Config{})
+}
+
+func startWithPluginsConfig(t *testing.T, plugins map[string]map[string]string, cfg api.Config) *policyNode {
 	t.Helper()
 	pub, key, _ := ed25519.GenerateKey(nil)
 	reg := plugin.NewRegistry(plugintest.NewRuntime(t), plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key)})
@@ -52,8 +57,9 @@ func startWithPlugins(t *testing.T, plugins map[string]map[string]string) *polic
 	if err != nil {
 		t.Fatal(err)
 	}
-	pipe := &policy.Pipeline{Plugins: reg, Store: cache.New(1<<20, nil), CheckpointTokens: 8, Log: plugintest.Logger(t)}
-	srv := httptest.NewServer(api.New(api.Config{MaxBodyBytes: 1 << 20, NodeKey: hex.EncodeToString(pub)}, mgr, pipe, nil).Handler())
+	svc := &inference.Service{Models: mgr, Plugins: reg, Store: cache.New(1<<20, nil), CheckpointTokens: 8, Log: plugintest.Logger(t)}
+	cfg.NodeKey = hex.EncodeToString(pub)
+	srv := httptest.NewServer(api.New(cfg, svc, nil).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		mgr.Close()
@@ -75,8 +81,8 @@ func TestLoggedPromptsAreRedacted(t *testing.T) {
 	}
 	defer mgr.Close()
 	log := hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Info})
-	pipe := &policy.Pipeline{Plugins: reg, Log: log}
-	srv := httptest.NewServer(api.New(api.Config{LogPrompts: true}, mgr, pipe, log).Handler())
+	svc := &inference.Service{Models: mgr, Plugins: reg, Log: log, LogPrompts: true}
+	srv := httptest.NewServer(api.New(api.Config{}, svc, log).Handler())
 	defer srv.Close()
 	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4,"messages":[{"role":"user","content":"mail me at jane.doe@example.com"}]}`)
 	if status != 200 {
@@ -93,10 +99,10 @@ type fabnodeExt struct {
 		Output   int64  `json:"output_nanos_per_token"`
 		Currency string `json:"currency"`
 	} `json:"quote"`
-	CostNanos   *int64              `json:"cost_nanos"`
-	Cache       string              `json:"cache"`
-	Commitments []policy.Commitment `json:"commitments"`
-	Blocked     string              `json:"blocked"`
+	CostNanos   *int64                 `json:"cost_nanos"`
+	Cache       string                 `json:"cache"`
+	Commitments []inference.Commitment `json:"commitments"`
+	Blocked     string                 `json:"blocked"`
 	Format      *struct {
 		Valid   bool   `json:"valid"`
 		Problem string `json:"problem"`

@@ -2,82 +2,59 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/metrics"
 	"github.com/fabnode/fabnode/host/models"
-	"github.com/fabnode/fabnode/host/policy"
 )
 
 // Config tunes the API server.
 type Config struct {
 	MaxBodyBytes   int64         // larger bodies get 413; 0: 1 MiB
+	BodyTimeout    time.Duration // reading a request body; past it, 408; 0: none
 	RequestTimeout time.Duration // whole-request limit; 0: none
-	LogPrompts     bool          // include prompt and completion text in request logs
 	Version        string        // reported by /health
-	NodeKey        string        // hex Ed25519 public key that verifies commitments
-	// ReloadPlugin serves POST /admin/plugins/reload (loopback only).
-	ReloadPlugin func(ctx context.Context, name string) error
+	NodeKey        string        // hex public key that verifies commitments
+	// TrustUserField makes the body's `user` field the client's identity
+	// (cache scope, pricing). Off, the client is its remote address: a
+	// body cannot claim to be someone else.
+	TrustUserField bool
+	// Receipts takes clients' payment receipts; nil on a node that takes
+	// no payments.
+	Receipts ReceiptTaker
 }
 
-// Server is the HTTP API over a model manager.
+// Server is the HTTP API over the inference service.
 type Server struct {
 	cfg     Config
+	svc     *inference.Service
 	models  *models.Manager
-	policy  *policy.Pipeline // nil: no policies
 	metrics *metrics.Metrics
 	log     hclog.Logger
 	started time.Time
 }
 
-// New returns a server; its metrics read scheduler state from mgr. pipe
-// runs the plugin policies around each request; nil serves without any.
-func New(cfg Config, mgr *models.Manager, pipe *policy.Pipeline, log hclog.Logger) *Server {
+// New returns a server over svc. Its metrics are svc's when it has them,
+// else a fresh set reading svc's models.
+func New(cfg Config, svc *inference.Service, log hclog.Logger) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	s := &Server{cfg: cfg, models: mgr, policy: pipe, log: log.Named("api"), started: time.Now()}
-	s.metrics = metrics.New(s.schedulerStats, s.pluginStats)
-	return s
-}
-
-// Metrics exposes the server's collectors (for tests and embedding).
-func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
-
-// Handler routes the API.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
-	mux.HandleFunc("POST /v1/completions", s.handleCompletion)
-	mux.HandleFunc("GET /v1/models", s.handleModels)
-	mux.HandleFunc("GET /v1/models/{id...}", s.handleModel)
-	mux.HandleFunc("GET /health", s.handleHealth)
-	mux.HandleFunc("GET /v1/quote", s.handleQuote)
-	mux.HandleFunc("POST /admin/plugins/reload", s.handleReload)
-	mux.Handle("GET /metrics", s.metrics.Handler())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, notFound("unknown_url", "Unknown request URL: %s %s", r.Method, r.URL.Path))
-	})
-	return s.withTimeout(mux)
-}
-
-func (s *Server) withTimeout(next http.Handler) http.Handler {
-	if s.cfg.RequestTimeout <= 0 {
-		return next
+	s := &Server{cfg: cfg, svc: svc, models: svc.Models, log: log.Named("api"), started: time.Now()}
+	if svc.Metrics == nil {
+		svc.Metrics = metrics.New(s.schedulerStats, s.pluginStats)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+	s.metrics = svc.Metrics
+	return s
 }
 
 func (s *Server) schedulerStats() []metrics.SchedulerStats {
@@ -91,10 +68,10 @@ func (s *Server) schedulerStats() []metrics.SchedulerStats {
 }
 
 func (s *Server) pluginStats() []metrics.PluginStats {
-	if s.policy == nil {
+	reg := s.svc.Plugins
+	if reg == nil {
 		return nil
 	}
-	reg := s.policy.Plugins
 	var out []metrics.PluginStats
 	for _, name := range reg.Names() {
 		if p, ok := reg.Plugin(name); ok {
@@ -103,6 +80,46 @@ func (s *Server) pluginStats() []metrics.PluginStats {
 		}
 	}
 	return out
+}
+
+// Metrics exposes the server's collectors (for tests and embedding).
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// Handler routes the API. A known path asked with the wrong method gets
+// 405 and an Allow header; an unknown path 404.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	route := func(method, path string, h http.HandlerFunc) {
+		mux.HandleFunc(method+" "+path, h)
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", method)
+			writeError(w, &apiError{status: http.StatusMethodNotAllowed, Type: "invalid_request_error",
+				Message: "method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + method})
+		})
+	}
+	route("POST", "/v1/chat/completions", s.handleChat)
+	route("POST", "/v1/completions", s.handleCompletion)
+	route("GET", "/v1/models", s.handleModels)
+	route("GET", "/v1/models/{id...}", s.handleModel)
+	route("GET", "/v1/quote", s.handleQuote)
+	route("POST", "/v1/sessions/{id}/receipts", s.handleReceipt)
+	route("GET", "/health", s.handleHealth)
+	route("GET", "/metrics", s.metrics.Handler().ServeHTTP)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, notFound("unknown_url", "Unknown request URL: %s %s", r.Method, truncate(r.URL.Path, 256)))
+	})
+	return s.withTimeout(mux)
+}
+
+func (s *Server) withTimeout(next http.Handler) http.Handler {
+	if s.cfg.RequestTimeout <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 type modelObject struct {
@@ -127,7 +144,7 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if _, ok := s.models.Spec(id); !ok {
-		writeError(w, notFound("model_not_found", "The model `%s` does not exist", id))
+		writeError(w, notFound("model_not_found", "The model `%s` does not exist", truncate(id, 256)))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.modelObject(id))
@@ -155,8 +172,62 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func newID(prefix string) string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
+func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	num := func(key string) (uint32, *apiError) {
+		v := q.Get(key)
+		if v == "" {
+			return 0, nil
+		}
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return 0, invalid(key, "%s must be a non-negative 32-bit integer, got %q", key, truncate(v, 32))
+		}
+		return uint32(n), nil
+	}
+	pt, e := num("prompt_tokens")
+	if e == nil {
+		var mt uint32
+		if mt, e = num("max_tokens"); e == nil {
+			name, quote, ie := s.svc.Quote(r.Context(), inference.QuoteQuery{Model: q.Get("model"), Client: s.client(r, q.Get("client")), PromptTokens: pt, MaxTokens: mt})
+			if ie == nil {
+				writeJSON(w, http.StatusOK, toQuoteJSON(name, quote))
+				return
+			}
+			e = s.refusal(ie)
+		}
+	}
+	writeError(w, e)
+}
+
+// client is who the request is from: its remote address, or the body's
+// `user` field where the operator trusts it.
+func (s *Server) client(r *http.Request, user string) string {
+	if s.cfg.TrustUserField && user != "" {
+		return user
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return "addr:" + host
+}
+
+// modelLabel is the metrics label of a request for name: a declared
+// model, the default for none, or "unknown".
+func (s *Server) modelLabel(name string) string {
+	if name == "" {
+		return s.models.Default()
+	}
+	if _, ok := s.models.Spec(name); ok {
+		return name
+	}
+	return metrics.UnknownModel
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

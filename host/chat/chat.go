@@ -12,12 +12,66 @@ type Message struct {
 	Content string
 }
 
+// Segment is one piece of a rendered prompt. The template's own markers
+// (<|im_start|>, [INST], ...) are Special and may become control tokens;
+// everything else, message content above all, is text and is tokenized
+// as text, so a user who types a marker cannot close their turn.
+type Segment struct {
+	Text    string
+	Special bool
+}
+
+// Prompt is a rendered prompt: text and markers in order, adjacent text
+// merged.
+type Prompt []Segment
+
+// String is the prompt as one string, as a safety plugin sees it.
+func (p Prompt) String() string {
+	var b strings.Builder
+	for _, s := range p {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// Len is the prompt's length in bytes.
+func (p Prompt) Len() int {
+	n := 0
+	for _, s := range p {
+		n += len(s.Text)
+	}
+	return n
+}
+
+// Text is a prompt of plain text with no markers.
+func Text(s string) Prompt { return Prompt{{Text: s}} }
+
+// Append adds seg, merging it into the last segment when both are text.
+// Empty text adds nothing.
+func (p Prompt) Append(seg Segment) Prompt {
+	switch n := len(p); {
+	case seg.Text == "" && !seg.Special:
+		return p
+	case !seg.Special && n > 0 && !p[n-1].Special:
+		p[n-1].Text += seg.Text
+		return p
+	}
+	return append(p, seg)
+}
+
+// builder renders a prompt.
+type builder struct{ p Prompt }
+
+func (b *builder) special(s string) { b.p = b.p.Append(Segment{Text: s, Special: true}) }
+
+func (b *builder) text(parts ...string) { b.p = b.p.Append(Segment{Text: strings.Join(parts, "")}) }
+
 // Format renders messages for one template family.
 type Format struct {
 	Name string
 	// markers identify the family in Jinja source; all must be present.
 	markers []string
-	render  func(msgs []Message) string
+	render  func(b *builder, msgs []Message)
 	// Stops are end-of-turn strings a model of this family may print
 	// as text; the server adds them as stop sequences.
 	Stops []string
@@ -69,7 +123,11 @@ func Detect(jinja string) (f *Format, ok bool) {
 }
 
 // Render applies f to msgs, ending with the cue for the assistant's turn.
-func (f *Format) Render(msgs []Message) string { return f.render(normalize(msgs)) }
+func (f *Format) Render(msgs []Message) Prompt {
+	var b builder
+	f.render(&b, normalize(msgs))
+	return b.p
+}
 
 // normalize maps newer OpenAI roles onto the classic three.
 func normalize(msgs []Message) []Message {
@@ -89,32 +147,38 @@ func normalize(msgs []Message) []Message {
 func init() {
 	register(&Format{
 		Name: "chatml", markers: []string{"<|im_start|>"}, Stops: []string{"<|im_end|>"},
-		render: func(msgs []Message) string {
-			var b strings.Builder
+		render: func(b *builder, msgs []Message) {
 			for _, m := range msgs {
-				fmt.Fprintf(&b, "<|im_start|>%s\n%s<|im_end|>\n", m.Role, m.Content)
+				b.special("<|im_start|>")
+				b.text(m.Role, "\n", m.Content)
+				b.special("<|im_end|>")
+				b.text("\n")
 			}
-			b.WriteString("<|im_start|>assistant\n")
-			return b.String()
+			b.special("<|im_start|>")
+			b.text("assistant\n")
 		},
 	})
 	register(&Format{
 		Name: "llama3", markers: []string{"<|start_header_id|>"}, Stops: []string{"<|eot_id|>"},
-		render: func(msgs []Message) string {
-			var b strings.Builder
-			b.WriteString("<|begin_of_text|>")
+		render: func(b *builder, msgs []Message) {
+			b.special("<|begin_of_text|>")
 			for _, m := range msgs {
-				fmt.Fprintf(&b, "<|start_header_id|>%s<|end_header_id|>\n\n%s<|eot_id|>", m.Role, strings.TrimSpace(m.Content))
+				b.special("<|start_header_id|>")
+				b.text(m.Role)
+				b.special("<|end_header_id|>")
+				b.text("\n\n", strings.TrimSpace(m.Content))
+				b.special("<|eot_id|>")
 			}
-			b.WriteString("<|start_header_id|>assistant<|end_header_id|>\n\n")
-			return b.String()
+			b.special("<|start_header_id|>")
+			b.text("assistant")
+			b.special("<|end_header_id|>")
+			b.text("\n\n")
 		},
 	})
 	register(&Format{
 		Name: "gemma", markers: []string{"<start_of_turn>"}, Stops: []string{"<end_of_turn>"},
-		render: func(msgs []Message) string {
+		render: func(b *builder, msgs []Message) {
 			// Gemma has no system role: the system text leads the first user turn.
-			var b strings.Builder
 			system := ""
 			for _, m := range msgs {
 				if m.Role == "system" {
@@ -129,39 +193,35 @@ func init() {
 				if role == "user" && system != "" {
 					content, system = system+content, ""
 				}
-				fmt.Fprintf(&b, "<start_of_turn>%s\n%s<end_of_turn>\n", role, strings.TrimSpace(content))
+				b.special("<start_of_turn>")
+				b.text(role, "\n", strings.TrimSpace(content))
+				b.special("<end_of_turn>")
+				b.text("\n")
 			}
-			b.WriteString("<start_of_turn>model\n")
-			return b.String()
+			b.special("<start_of_turn>")
+			b.text("model\n")
 		},
 	})
-	register(&Format{
-		Name: "phi3", markers: []string{"<|end|>"}, Stops: []string{"<|end|>"},
-		render: func(msgs []Message) string {
-			var b strings.Builder
+	// Phi-3 and Zephyr open each turn with a role marker.
+	roleTurns := func(end string) func(*builder, []Message) {
+		return func(b *builder, msgs []Message) {
 			for _, m := range msgs {
-				fmt.Fprintf(&b, "<|%s|>\n%s<|end|>\n", m.Role, m.Content)
+				b.special("<|" + m.Role + "|>")
+				b.text("\n", m.Content)
+				b.special(end)
+				b.text("\n")
 			}
-			b.WriteString("<|assistant|>\n")
-			return b.String()
-		},
-	})
-	register(&Format{
-		Name: "zephyr", markers: []string{"<|user|>"}, Stops: []string{"</s>"},
-		render: func(msgs []Message) string {
-			var b strings.Builder
-			for _, m := range msgs {
-				fmt.Fprintf(&b, "<|%s|>\n%s</s>\n", m.Role, m.Content)
-			}
-			b.WriteString("<|assistant|>\n")
-			return b.String()
-		},
-	})
+			b.special("<|assistant|>")
+			b.text("\n")
+		}
+	}
+	register(&Format{Name: "phi3", markers: []string{"<|end|>"}, Stops: []string{"<|end|>"}, render: roleTurns("<|end|>")})
+	register(&Format{Name: "zephyr", markers: []string{"<|user|>"}, Stops: []string{"</s>"}, render: roleTurns("</s>")})
 	// Mistral and Llama 2 share [INST]; Llama 2 wraps the system prompt
-	// in <<SYS>>, Mistral prepends it to the first user message.
-	inst := func(sysOpen, sysClose string) func([]Message) string {
-		return func(msgs []Message) string {
-			var b strings.Builder
+	// in <<SYS>> (text, not a token), Mistral prepends it to the first
+	// user message.
+	inst := func(sysOpen, sysClose string) func(*builder, []Message) {
+		return func(b *builder, msgs []Message) {
 			system := ""
 			for _, m := range msgs {
 				switch m.Role {
@@ -172,14 +232,36 @@ func init() {
 					if system != "" {
 						content, system = sysOpen+system+sysClose+content, ""
 					}
-					fmt.Fprintf(&b, "<s>[INST] %s [/INST]", content)
+					b.special("<s>")
+					b.special("[INST]")
+					b.text(" ", content, " ")
+					b.special("[/INST]")
 				case "assistant":
-					fmt.Fprintf(&b, " %s</s>", strings.TrimSpace(m.Content))
+					b.text(" ", strings.TrimSpace(m.Content))
+					b.special("</s>")
 				}
 			}
-			return b.String()
 		}
 	}
 	register(&Format{Name: "llama2", markers: []string{"[INST]", "<<SYS>>"}, render: inst("<<SYS>>\n", "\n<</SYS>>\n\n")})
 	register(&Format{Name: "mistral", markers: []string{"[INST]"}, render: inst("", "\n\n")})
+}
+
+// Markers lists every marker the known families render, for tests and
+// for vocabularies that should know them as control tokens.
+func Markers() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range Names() {
+		var b builder
+		formats[n].render(&b, []Message{{"system", "s"}, {"user", "u"}, {"assistant", "a"}, {"user", "u"}})
+		for _, s := range b.p {
+			if s.Special && !seen[s.Text] {
+				seen[s.Text] = true
+				out = append(out, s.Text)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

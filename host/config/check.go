@@ -36,7 +36,7 @@ func check(l leaf, v reflect.Value) string {
 				return msg
 			}
 		case "nonempty":
-			if v.String() == "" {
+			if v.Kind() == reflect.Slice && v.Len() == 0 || v.Kind() == reflect.String && v.String() == "" {
 				return "must not be empty"
 			}
 		case "hostport":

@@ -19,10 +19,13 @@ import (
 //	              config file are resolved against the file's directory
 //	config:"secret" never rendered or logged (Render prints "(redacted)")
 type Config struct {
-	Node   NodeConfig   `mapstructure:"node"`
-	Log    LogConfig    `mapstructure:"log"`
-	API    APIConfig    `mapstructure:"api"`
-	Engine EngineConfig `mapstructure:"engine"`
+	Node     NodeConfig     `mapstructure:"node"`
+	Log      LogConfig      `mapstructure:"log"`
+	API      APIConfig      `mapstructure:"api"`
+	Engine   EngineConfig   `mapstructure:"engine"`
+	Admin    AdminConfig    `mapstructure:"admin"`
+	Payments PaymentsConfig `mapstructure:"payments"`
+	Chain    ChainConfig    `mapstructure:"chain"`
 	// Models and Plugins are labeled, repeatable blocks: model "NAME" {...}.
 	Models  map[string]ModelConfig  `mapstructure:"model"`
 	Plugins map[string]PluginConfig `mapstructure:"plugin"`
@@ -31,9 +34,19 @@ type Config struct {
 type NodeConfig struct {
 	Name    string `mapstructure:"name" check:"nonempty"`
 	DataDir string `mapstructure:"data_dir" check:"nonempty" config:"path"`
-	// KeyFile holds the node's Ed25519 signing key (created, mode 0600, on
-	// first start); "" = <data_dir>/node.key. The key is never logged.
+	// KeyFile is where earlier versions kept the node's Ed25519 key; ""
+	// = <data_dir>/node.key. It is read only to tell the operator of such a
+	// node how to move to the keystore key, never used for signing.
 	KeyFile string `mapstructure:"key_file" config:"path"`
+	// Keystore holds the node's one secp256k1 key, encrypted (its Ethereum
+	// account and the signer of its commitments); "" = <data_dir>/keystore.
+	Keystore string `mapstructure:"keystore" config:"path"`
+	// KeyPasswordFile holds the keystore password; "" = the environment
+	// variable FABNODE_KEY_PASSWORD. The password is never config text.
+	KeyPasswordFile string `mapstructure:"key_password_file" config:"path"`
+	// DevKey lets a node without a key create a development key (empty
+	// password unless one is configured) and warn that it runs on one.
+	DevKey bool `mapstructure:"dev_key"`
 	// ProofCheckpointTokens is how many output tokens one signed proof
 	// checkpoint covers.
 	ProofCheckpointTokens int `mapstructure:"proof_checkpoint_tokens" check:"min=1,max=1000000000"`
@@ -60,6 +73,75 @@ type APIConfig struct {
 	// ResponseCacheBytes bounds the host-owned response cache the cache
 	// plugin's policy fills; 0 disables it.
 	ResponseCacheBytes ByteSize `mapstructure:"response_cache_bytes" check:"min=0"`
+	// BodyTimeout bounds reading a request body (408 past it): a client
+	// trickling a body cannot hold a connection open.
+	BodyTimeout time.Duration `mapstructure:"body_timeout" check:"min=1ms"`
+	// IdleTimeout closes a keep-alive connection idle this long.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout" check:"min=1ms"`
+	// MaxConnsPerClient caps the connections one remote address holds
+	// open at once; 0 = no cap.
+	MaxConnsPerClient int `mapstructure:"max_conns_per_client" check:"min=0,max=1000000"`
+	// TrustUserField takes a request's `user` field as the client's
+	// identity (cache scope, pricing). Off, the client is its address.
+	TrustUserField bool `mapstructure:"trust_user_field"`
+}
+
+// AdminConfig places the operator endpoints (plugin reload) on a
+// listener of their own, never the public one.
+type AdminConfig struct {
+	// Listen is "unix:PATH" (a socket created mode 0600) or host:port;
+	// "" = unix:<data_dir>/admin.sock.
+	Listen string `mapstructure:"listen"`
+	// TokenFile holds the bearer token every admin request must carry;
+	// required when Listen is an address.
+	TokenFile string `mapstructure:"token_file" config:"path"`
+}
+
+// PaymentsConfig says what the node accepts as payment.
+type PaymentsConfig struct {
+	// Currencies a quote may name; a quote in any other is refused and
+	// the request with it.
+	Currencies []string `mapstructure:"currencies" check:"nonempty"`
+}
+
+// ChainConfig connects the node to the EVM chain of its escrow (package
+// host/chain). rpc = "" (the default) runs the node without a chain. Zero
+// values mean the defaults named here, so an absent block is all zeros.
+type ChainConfig struct {
+	// Network picks the chain id: "local" (1337, the default; rpc usually
+	// http://127.0.0.1:8545), "base-sepolia" (84532), "base" (8453), or
+	// "custom" with chain_id.
+	Network string `mapstructure:"network" check:"oneof=|local|base-sepolia|base|custom"`
+	// RPC is the JSON-RPC endpoint (http, https, ws, wss). An endpoint with
+	// an API key in it belongs in FABNODE_CHAIN_RPC, not the file.
+	RPC string `mapstructure:"rpc"`
+	// ChainID must match the endpoint's; 0 = the network's.
+	ChainID int64 `mapstructure:"chain_id" check:"min=0"`
+	// Contract addresses (0x…), as `fabnode chain deploy` prints them.
+	Escrow        string `mapstructure:"escrow"`
+	NodeRegistry  string `mapstructure:"node_registry"`
+	ModelRegistry string `mapstructure:"model_registry"`
+	// StartBlock is where the session monitor starts on its first run (the
+	// escrow's deployment block); 0 = the head at that first start.
+	StartBlock int64 `mapstructure:"start_block" check:"min=0"`
+	// Confirmations a session's opening needs before it is served, and a
+	// transaction before it is final; 0 = 3.
+	Confirmations int `mapstructure:"confirmations" check:"min=0,max=1000"`
+	// PollInterval of the session monitor; 0 = 2s.
+	PollInterval time.Duration `mapstructure:"poll_interval" check:"min=0"`
+	// ReceiptPoll is how often pending transactions are checked; 0 = 250ms.
+	ReceiptPoll time.Duration `mapstructure:"receipt_poll" check:"min=0"`
+	// BumpAfter replaces a transaction not mined this long with the same
+	// nonce and a higher fee; 0 = 30s.
+	BumpAfter time.Duration `mapstructure:"bump_after" check:"min=0"`
+	// MaxFeeGwei caps the fee per gas; 0 = no cap.
+	MaxFeeGwei int64 `mapstructure:"max_fee_gwei" check:"min=0"`
+	// MaxLogRange bounds the blocks of one eth_getLogs; 0 = 2000.
+	MaxLogRange int `mapstructure:"max_log_range" check:"min=0,max=1000000"`
+	// RPCTimeout bounds one RPC call; 0 = 10s.
+	RPCTimeout time.Duration `mapstructure:"rpc_timeout" check:"min=0"`
+	// APIURL is the public URL `fabnode chain register` registers.
+	APIURL string `mapstructure:"api_url" check:"url"`
 }
 
 type EngineConfig struct {
@@ -118,7 +200,11 @@ func Default() *Config {
 			RequestTimeout:     10 * time.Minute,
 			MaxQueue:           64,
 			ResponseCacheBytes: 64 << 20,
+			BodyTimeout:        30 * time.Second,
+			IdleTimeout:        2 * time.Minute,
+			MaxConnsPerClient:  64,
 		},
+		Payments: PaymentsConfig{Currencies: []string{"USD"}},
 		Engine: EngineConfig{
 			Parallel:    4,
 			BatchSize:   512,

@@ -59,6 +59,33 @@ func convert(raw any, t reflect.Type) (reflect.Value, error) {
 		}
 		out.SetInt(n)
 		return out, nil
+	case reflect.Slice:
+		if t.Elem().Kind() != reflect.String {
+			break
+		}
+		// An HCL list, or from env and flags a comma-separated string.
+		var items []any
+		switch v := raw.(type) {
+		case []any:
+			items = v
+		case string:
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					items = append(items, p)
+				}
+			}
+		default:
+			return reflect.Value{}, fmt.Errorf("expected a list of strings like [\"a\", \"b\"], got %s", describe(raw))
+		}
+		out := reflect.MakeSlice(t, 0, len(items))
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return reflect.Value{}, fmt.Errorf("expected a list of strings, found %s in it", describe(it))
+			}
+			out = reflect.Append(out, reflect.ValueOf(s).Convert(t.Elem()))
+		}
+		return out, nil
 	case reflect.Map:
 		if m, ok := raw.(map[string]any); ok && t.Key().Kind() == reflect.String && t.Elem().Kind() == reflect.Interface {
 			return reflect.ValueOf(m), nil

@@ -36,7 +36,10 @@ func TestLoadFull(t *testing.T) {
 			ProofCheckpointTokens: 500, PluginWatch: 5 * time.Second},
 		Log: LogConfig{Level: "debug", Format: "json", LogPrompts: true},
 		API: APIConfig{Listen: "0.0.0.0:9090", MaxBodyBytes: 2 << 20, ReadHeaderTimeout: 5 * time.Second,
-			RequestTimeout: 2 * time.Minute, MaxQueue: 16, ResponseCacheBytes: 16 << 20},
+			RequestTimeout: 2 * time.Minute, MaxQueue: 16, ResponseCacheBytes: 16 << 20,
+			BodyTimeout: 5 * time.Second, IdleTimeout: 30 * time.Second, MaxConnsPerClient: 8, TrustUserField: true},
+		Admin:    AdminConfig{Listen: "127.0.0.1:9091", TokenFile: filepath.Join(dir, "state/admin.token")},
+		Payments: PaymentsConfig{Currencies: []string{"USD", "EUR"}},
 		Engine: EngineConfig{Threads: 8, Parallel: 2, BatchSize: 256, ContextSize: 4096, GPULayers: 99, MainGPU: 1,
 			FlashAttention: true, KVCacheType: "q8_0", MemoryBudget: 8 << 30, IdleUnload: 15 * time.Minute},
 		Models: map[string]ModelConfig{
@@ -291,7 +294,7 @@ func TestSchemaTags(t *testing.T) {
 			}
 		}
 	}
-	if got := Keys(); len(got) != 5+3+6+10 || got[0] != "node.name" {
+	if got := Keys(); len(got) != 5+3+10+10+2+1 || got[0] != "node.name" {
 		t.Errorf("Keys() = %v", got)
 	}
 	if EnvVar("api.max_body_bytes") != "FABNODE_API_MAX_BODY_BYTES" {

@@ -146,6 +146,12 @@ func normalize(v any) any {
 		return x
 	case fmt.Stringer:
 		return v
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {

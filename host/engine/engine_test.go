@@ -55,7 +55,7 @@ func generate(t *testing.T, m *Model, req Request) (string, Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st.Collect()
+	return st.Collect(context.Background())
 }
 
 func TestLoadDescribesModel(t *testing.T) {
@@ -126,7 +126,7 @@ func TestBatchedGreedyEqualsSolo(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			batched[i], _ = st.Collect()
+			batched[i], _ = st.Collect(context.Background())
 		}()
 	}
 	wg.Wait()
@@ -144,7 +144,7 @@ func TestCancelFreesSlotBeforeNextStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := st.Next()
+	first, _ := st.Next(context.Background())
 	if first.Tokens != 1 {
 		t.Fatalf("first event %+v", first)
 	}
@@ -155,7 +155,7 @@ func TestCancelFreesSlotBeforeNextStep(t *testing.T) {
 	tokensAfter := 0
 	var last Event
 	for {
-		e, ok := st.Next()
+		e, ok := st.Next(context.Background())
 		if !ok {
 			break
 		}
@@ -255,9 +255,9 @@ func TestCloseEndsRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Next()
+	st.Next(context.Background())
 	done := make(chan Event)
-	go func() { _, e := st.Collect(); done <- e }()
+	go func() { _, e := st.Collect(context.Background()); done <- e }()
 	m.Close()
 	select {
 	case e := <-done:
@@ -296,7 +296,7 @@ func TestQuantizedModelsRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			text, end := st.Collect()
+			text, end := st.Collect(context.Background())
 			if end.Usage.CompletionTokens != 8 || text == "" {
 				t.Fatalf("%s generated %q (%+v)", typ, text, end)
 			}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -25,7 +26,10 @@ type Options struct {
 	Parallel       int    // slots: requests decoded together
 	FlashAttention bool   // needs a backend that supports it
 	KVCacheType    string // f16 (default), q8_0 or q4_0
-	MaxQueue       int    // requests waiting for a slot before ErrQueueFull; 0: 64
+	// MaxQueue is how many admitted requests may wait for a slot before
+	// Admit refuses with ErrQueueFull; 0: 64, negative: none (a request is
+	// admitted only when a slot is free).
+	MaxQueue int
 	NoMmap         bool
 }
 
@@ -42,8 +46,11 @@ func (o *Options) fill() error {
 	if o.Parallel <= 0 {
 		o.Parallel = 1
 	}
-	if o.MaxQueue <= 0 {
+	switch {
+	case o.MaxQueue == 0:
 		o.MaxQueue = 64
+	case o.MaxQueue < 0:
+		o.MaxQueue = 0
 	}
 	switch strings.ToLower(o.KVCacheType) {
 	case "", "f16", "q8_0", "q4_0":
@@ -83,6 +90,15 @@ type Model struct {
 	lctx  *llama.Context
 	cctx  *llamaContext // lctx's C side: threadpool and free
 	batch *llama.Batch
+	vocab vocabInfo
+
+	// Admission: at most Parallel + MaxQueue requests hold a Ticket, from
+	// Admit until their generation ends. Jobs are submitted under admitMu
+	// after checking closed, so none can slip in after shutdown drained
+	// the queue.
+	admitMu  sync.Mutex
+	admitted int
+	closed   bool
 
 	submit  chan *job
 	control chan func() // run on the scheduler goroutine while idle
@@ -90,9 +106,8 @@ type Model struct {
 	done    chan struct{}
 	once    sync.Once
 
-	queued atomic.Int64 // waiting for a slot
+	queued atomic.Int64 // admitted, waiting for a slot
 	busy   atomic.Int64 // slots serving a request
-	active sync.WaitGroup
 }
 
 // Load reads the GGUF at path and starts its scheduler.
@@ -169,8 +184,8 @@ func Load(path string, opts Options, log hclog.Logger) (*Model, error) {
 	}
 	m := &Model{
 		info: info, opts: opts, log: log.Named(info.Name),
-		model: lm, lctx: lctx, batch: batch, cctx: cctx,
-		submit:  make(chan *job, opts.MaxQueue),
+		model: lm, lctx: lctx, batch: batch, cctx: cctx, vocab: readVocab(meta),
+		submit:  make(chan *job, opts.Parallel+opts.MaxQueue),
 		control: make(chan func()),
 		quit:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -236,55 +251,137 @@ func (m *Model) Stats() Stats {
 	return Stats{Queued: int(m.queued.Load()), Busy: int(m.busy.Load()), Slots: m.opts.Parallel}
 }
 
-// Tokenize returns the token ids of text, with BOS when the model wants one.
+// Tokenize returns the token ids of text, with BOS when the model wants one
+// and the control tokens it spells recognised. Requests from clients go
+// through TokenizePrompt instead, which bounds the work.
 func (m *Model) Tokenize(text string) ([]int, error) {
 	return m.model.Tokenize(text, m.model.AddBOSToken(), true)
 }
 
-// Generate queues req and returns its stream of events. The stream ends
-// with an event whose Done is set; cancelling ctx ends it early with
-// FinishCancelled and frees the slot before the next decode step.
-func (m *Model) Generate(ctx context.Context, req Request) (*Stream, error) {
-	if err := req.Sampling.Validate(); err != nil {
-		return nil, err
+// Check reports the first parameter of r that this model cannot serve,
+// as a *ParamError: out-of-range sampling, and sizes that would make
+// llama.cpp allocate beyond the slot's context.
+func (m *Model) Check(r Request) error {
+	if err := r.Sampling.Validate(); err != nil {
+		return err
 	}
-	if req.MaxTokens < 0 {
-		return nil, &ParamError{"max_tokens", fmt.Sprintf("must be >= 0, got %d", req.MaxTokens)}
+	n := m.opts.ContextSize
+	switch {
+	case r.MaxTokens < 0:
+		return &ParamError{"max_tokens", fmt.Sprintf("must be >= 0, got %d", r.MaxTokens)}
+	case r.MaxTokens > n:
+		return &ParamError{"max_tokens", fmt.Sprintf("must be at most %d, the context this node gives a request, got %d", n, r.MaxTokens)}
+	case r.Sampling.RepeatLastN > n:
+		// llama.cpp keeps a ring of this many tokens per request.
+		return &ParamError{"repeat_last_n", fmt.Sprintf("must be at most %d, the context this node gives a request, got %d", n, r.Sampling.RepeatLastN)}
+	case len(r.Stop) > MaxStops:
+		return &ParamError{"stop", fmt.Sprintf("at most %d sequences, got %d", MaxStops, len(r.Stop))}
+	}
+	for _, s := range r.Stop {
+		if len(s) > MaxStopBytes {
+			return &ParamError{"stop", fmt.Sprintf("each sequence at most %d bytes, got %d", MaxStopBytes, len(s))}
+		}
+	}
+	return nil
+}
+
+// Ticket is an admitted request's place: a slot or a queue place. Hold
+// one while preparing the prompt, so that preparation is bounded by the
+// same limits as generation, then Generate with it or Release it.
+type Ticket struct {
+	m    *Model
+	once sync.Once
+}
+
+// Admit reserves a place for one request. It fails with ErrQueueFull when
+// Parallel + MaxQueue requests already hold one, and ErrModelClosed after
+// Close.
+func (m *Model) Admit() (*Ticket, error) {
+	m.admitMu.Lock()
+	defer m.admitMu.Unlock()
+	switch {
+	case m.closed:
+		return nil, ErrModelClosed
+	case m.admitted >= m.opts.Parallel+m.opts.MaxQueue:
+		return nil, ErrQueueFull
+	}
+	m.admitted++
+	m.queued.Add(1)
+	return &Ticket{m: m}, nil
+}
+
+// Release gives the place back without generating. Safe to call more
+// than once, and after Generate (which then owns the place).
+func (t *Ticket) Release() { t.once.Do(t.m.unadmit) }
+
+func (m *Model) unadmit() {
+	m.queued.Add(-1)
+	m.leave()
+}
+
+// leave ends an admitted request's hold on its place.
+func (m *Model) leave() {
+	m.admitMu.Lock()
+	m.admitted--
+	m.admitMu.Unlock()
+}
+
+// Generate queues req on t's place and returns its stream of events. The
+// stream ends with an event whose Done is set; cancelling ctx ends it
+// early with FinishCancelled and frees the slot before the next decode
+// step. req.Tokens, when set, is the prompt already tokenized.
+func (t *Ticket) Generate(ctx context.Context, req Request) (*Stream, error) {
+	m := t.m
+	consumed := false
+	t.once.Do(func() { consumed = true })
+	if !consumed {
+		return nil, errors.New("engine: ticket already used or released")
+	}
+	fail := func(err error) (*Stream, error) { m.unadmit(); return nil, err }
+	if err := m.Check(req); err != nil {
+		return fail(err)
 	}
 	tokens := req.Tokens
 	if tokens == nil {
 		var err error
 		if tokens, err = m.Tokenize(req.Prompt); err != nil {
-			return nil, fmt.Errorf("tokenizing the prompt: %w", err)
+			return fail(fmt.Errorf("tokenizing the prompt: %w", err))
 		}
 	}
 	if len(tokens) == 0 {
-		return nil, &ParamError{"prompt", "is empty"}
+		return fail(&ParamError{"prompt", "is empty"})
 	}
 	if len(tokens) >= m.opts.ContextSize {
-		return nil, fmt.Errorf("%w: %d tokens, the context holds %d per request", ErrPromptTooLong, len(tokens), m.opts.ContextSize)
+		return fail(fmt.Errorf("%w: %d tokens, the context holds %d per request", ErrPromptTooLong, len(tokens), m.opts.ContextSize))
 	}
 	j := &job{ctx: ctx, req: req, tokens: tokens, stream: newStream(), enqueued: time.Now()}
-	select {
-	case <-m.quit:
+	m.admitMu.Lock()
+	defer m.admitMu.Unlock()
+	if m.closed {
+		m.admitted--
+		m.queued.Add(-1)
 		return nil, ErrModelClosed
-	default:
 	}
-	m.active.Add(1)
-	select {
-	case m.submit <- j:
-		m.queued.Add(1)
-		return j.stream, nil
-	default:
-		m.active.Done()
-		return nil, ErrQueueFull
+	m.submit <- j // never blocks: its capacity is the admission limit
+	return j.stream, nil
+}
+
+// Generate admits req and queues it: Admit, then Ticket.Generate.
+func (m *Model) Generate(ctx context.Context, req Request) (*Stream, error) {
+	t, err := m.Admit()
+	if err != nil {
+		return nil, err
 	}
+	return t.Generate(ctx, req)
 }
 
 // Close stops the scheduler, ends every request with ErrModelClosed and
 // frees the model. It waits for the scheduler to stop.
 func (m *Model) Close() error {
 	m.once.Do(func() {
+		m.admitMu.Lock()
+		m.closed = true
+		m.admitMu.Unlock()
 		close(m.quit)
 		<-m.done
 		m.batch.Free()

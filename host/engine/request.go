@@ -98,6 +98,9 @@ type Event struct {
 	Finish FinishReason
 	Usage  Usage
 	Err    error
+	// Abandoned marks a Done event that Stream.Next made up because its
+	// context ended first: the request's own end is still to come.
+	Abandoned bool
 }
 
 // ParamError is a request field that is out of range.
@@ -107,6 +110,12 @@ type ParamError struct {
 }
 
 func (e *ParamError) Error() string { return e.Param + ": " + e.Message }
+
+// Bounds on stop sequences: each is matched against every piece of text.
+const (
+	MaxStops     = 4
+	MaxStopBytes = 256
+)
 
 // Errors a caller maps to client-facing statuses.
 var (

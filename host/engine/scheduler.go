@@ -283,7 +283,7 @@ func (m *Model) finish(s *slot, reason FinishReason, err error) {
 	}
 	s.job, s.sampler, s.text, s.prefill = nil, nil, nil, nil
 	m.busy.Add(-1)
-	m.active.Done()
+	m.leave()
 }
 
 // forget drops a slot's cache after a failed decode left it unknown.
@@ -299,7 +299,7 @@ func (m *Model) dropCancelled(waiting []*job) []*job {
 			m.queued.Add(-1)
 			j.stream.push(Event{Done: true, Finish: FinishCancelled, Err: err, At: time.Now(),
 				Usage: Usage{PromptTokens: len(j.tokens)}})
-			m.active.Done()
+			m.leave()
 			continue
 		}
 		kept = append(kept, j)
@@ -324,7 +324,7 @@ func (m *Model) shutdown(slots []*slot, waiting []*job) {
 	for _, j := range waiting {
 		m.queued.Add(-1)
 		j.stream.push(Event{Done: true, Finish: FinishError, Err: ErrModelClosed, At: time.Now()})
-		m.active.Done()
+		m.leave()
 	}
 }
 

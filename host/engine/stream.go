@@ -1,6 +1,10 @@
 package engine
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // Stream delivers one request's events. The scheduler never blocks on a
 // slow reader: events queue here without bound (one per token, so at most
@@ -24,8 +28,11 @@ func (s *Stream) push(e Event) {
 }
 
 // Next blocks until the next event. After the Done event it returns
-// false.
-func (s *Stream) Next() (Event, bool) {
+// false. If ctx ends first, Next returns a Done event with
+// FinishCancelled and Abandoned set, so a reader never waits on a request
+// whose caller is gone; the request's own events (the scheduler ends it
+// at its next step) can still be read with another context.
+func (s *Stream) Next(ctx context.Context) (Event, bool) {
 	for {
 		s.mu.Lock()
 		if len(s.events) > 0 {
@@ -41,17 +48,26 @@ func (s *Stream) Next() (Event, bool) {
 		}
 		ready := s.ready
 		s.mu.Unlock()
-		<-ready
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			s.mu.Lock()
+			arrived := len(s.events) > 0 || s.ended
+			s.mu.Unlock()
+			if !arrived {
+				return Event{Done: true, Finish: FinishCancelled, Err: ctx.Err(), At: time.Now(), Abandoned: true}, true
+			}
+		}
 	}
 }
 
 // Collect reads the stream to its end and returns the whole text and the
 // final event.
-func (s *Stream) Collect() (string, Event) {
+func (s *Stream) Collect(ctx context.Context) (string, Event) {
 	var text []byte
 	var last Event
 	for {
-		e, ok := s.Next()
+		e, ok := s.Next(ctx)
 		if !ok {
 			return string(text), last
 		}

@@ -31,6 +31,10 @@ type Spec struct {
 	KVHeads       int
 	ContextLength int
 	WeightType    gguf.TensorType // type of the 2-D weight matrices; norms stay F32
+	// Control adds control tokens, as the last ids of the vocabulary
+	// (e.g. chat.Markers(), so every template family's markers tokenize
+	// as control tokens); texts the vocabulary already has are skipped.
+	Control []string
 }
 
 // Presets are the sizes the project uses. "tiny" loads in milliseconds
@@ -77,7 +81,7 @@ func (s Spec) Validate() error {
 	if s.WeightType != gguf.F32 && s.WeightType != gguf.F16 && s.WeightType != gguf.Q8_0 && s.WeightType != gguf.Q4_0 {
 		return fmt.Errorf("weight type %s is not supported (f32, f16, q8_0, q4_0)", s.WeightType)
 	}
-	_, _, _, err := vocab(s.VocabSize)
+	_, _, _, err := vocab(s.VocabSize, s.Control)
 	return err
 }
 
@@ -118,7 +122,7 @@ func Generate(s Spec, path string) (string, error) {
 }
 
 func (s Spec) writer() (*gguf.Writer, error) {
-	tokens, scores, types, err := vocab(s.VocabSize)
+	tokens, scores, types, err := vocab(s.VocabSize, s.Control)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package modelgen
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Token types as llama.cpp's enum llama_token_type numbers them.
 const (
@@ -41,10 +44,12 @@ var words = []string{
 	"café", "naïve", "über", "日本", "東京", "€", "—", "…", "👋", "🙂",
 }
 
-// vocab builds the token strings, scores and types for size tokens.
-func vocab(size int) (tokens []string, scores []float32, types []int32, err error) {
-	if size < minVocabSize {
-		return nil, nil, nil, fmt.Errorf("vocabulary size %d is below the minimum %d", size, minVocabSize)
+// vocab builds the token strings, scores and types for size tokens, the
+// last of them the control tokens in control that it does not already
+// have.
+func vocab(size int, control []string) (tokens []string, scores []float32, types []int32, err error) {
+	if size < minVocabSize+len(control) {
+		return nil, nil, nil, fmt.Errorf("vocabulary size %d is below the minimum %d", size, minVocabSize+len(control))
 	}
 	add := func(s string, score float32, typ int32) {
 		tokens = append(tokens, s)
@@ -94,13 +99,22 @@ func vocab(size int) (tokens []string, scores []float32, types []int32, err erro
 			}
 		}
 	}
-	for i := 0; len(tokens) < size; i++ {
+	var extra []string
+	for _, c := range control {
+		if !slices.Contains(tokens[:firstByteTok], c) && !slices.Contains(extra, c) {
+			extra = append(extra, c)
+		}
+	}
+	for i := 0; len(tokens) < size-len(extra); i++ {
 		if i < len(pieces) {
 			// Later pieces score lower: the SPM merge order follows the list.
 			add(pieces[i], -float32(i), tokNormal)
 			continue
 		}
 		add(fmt.Sprintf("<extra_%d>", i), -float32(i), tokNormal)
+	}
+	for _, c := range extra {
+		add(c, 0, tokControl)
 	}
 	return tokens, scores, types, nil
 }

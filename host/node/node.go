@@ -11,8 +11,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -21,10 +24,11 @@ import (
 	"github.com/fabnode/fabnode/host/config"
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/fetch"
+	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/models"
 	"github.com/fabnode/fabnode/host/plugin"
 	"github.com/fabnode/fabnode/host/plugin/cache"
-	"github.com/fabnode/fabnode/host/policy"
+	"github.com/fabnode/fabnode/host/service"
 )
 
 // Version is set at build time (-ldflags "-X .../host/node.Version=...").
@@ -32,19 +36,24 @@ var Version = "dev"
 
 // Node is a configured, not yet serving, fabnode.
 type Node struct {
-	Config  *config.Config
-	Log     hclog.Logger
-	Models  *models.Manager
-	Plugins *plugin.Registry
-	API     *api.Server
+	Config    *config.Config
+	Log       hclog.Logger
+	Models    *models.Manager
+	Plugins   *plugin.Registry
+	Inference *inference.Service // the request path every transport runs
+	API       *api.Server        // the public HTTP transport
+	Admin     *api.Admin         // operator endpoints, on their own listener
 	// PublicKey verifies the commitments this node signs.
 	PublicKey ed25519.PublicKey
 	// Reconfigure re-reads the configuration for plugin reloads; nil keeps
 	// the configuration the node started with.
 	Reconfigure func() (*config.Config, error)
+	// HandleSIGHUP makes Serve re-read the configuration and apply its
+	// plugin set on SIGHUP.
+	HandleSIGHUP bool
 
-	runtime   *plugin.Runtime
-	pluginCfg *config.Config
+	runtime  *plugin.Runtime
+	services service.Group
 }
 
 // New builds the node described by cfg.
@@ -73,21 +82,25 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg := plugin.NewRegistry(rt, plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key)})
+	reg := plugin.NewRegistry(rt, plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key), Currencies: cfg.Payments.Currencies})
 	var store *cache.Store
 	if b := int64(cfg.API.ResponseCacheBytes); b > 0 {
 		store = cache.New(b, nil)
 	}
-	pipe := &policy.Pipeline{Plugins: reg, Store: store, CheckpointTokens: cfg.Node.ProofCheckpointTokens, Log: log.Named("policy")}
 	n := &Node{Config: cfg, Log: log, Models: mgr, Plugins: reg, runtime: rt, PublicKey: key.Public().(ed25519.PublicKey)}
+	n.Inference = &inference.Service{
+		Models: mgr, Plugins: reg, Store: store, Log: log.Named("request"),
+		CheckpointTokens: cfg.Node.ProofCheckpointTokens, LogPrompts: cfg.Log.LogPrompts,
+	}
 	n.API = api.New(api.Config{
 		MaxBodyBytes:   int64(cfg.API.MaxBodyBytes),
+		BodyTimeout:    cfg.API.BodyTimeout,
 		RequestTimeout: cfg.API.RequestTimeout,
-		LogPrompts:     cfg.Log.LogPrompts,
 		Version:        Version,
 		NodeKey:        hex.EncodeToString(n.PublicKey),
-		ReloadPlugin:   n.ReloadPlugin,
-	}, mgr, pipe, log)
+		TrustUserField: cfg.API.TrustUserField,
+	}, n.Inference, log)
+	n.Admin = &api.Admin{ReloadPlugin: n.ReloadPlugin}
 	return n, nil
 }
 
@@ -95,13 +108,17 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 // values overriding the engine section, in name order.
 func ModelSpecs(cfg *config.Config) []models.Spec {
 	e := cfg.Engine
+	queue := cfg.API.MaxQueue
+	if queue == 0 {
+		queue = -1 // the engine's "none"; its 0 is the default
+	}
 	var specs []models.Spec
 	for _, n := range slices.Sorted(maps.Keys(cfg.Models)) {
 		m := cfg.Models[n]
 		opts := engine.Options{
 			GPULayers: e.GPULayers, MainGPU: e.MainGPU, Threads: e.Threads, BatchSize: e.BatchSize,
 			ContextSize: e.ContextSize, Parallel: e.Parallel, FlashAttention: e.FlashAttention,
-			KVCacheType: e.KVCacheType, MaxQueue: cfg.API.MaxQueue,
+			KVCacheType: e.KVCacheType, MaxQueue: queue,
 		}
 		if m.ContextSize > 0 {
 			opts.ContextSize = m.ContextSize
@@ -118,8 +135,8 @@ func ModelSpecs(cfg *config.Config) []models.Spec {
 }
 
 // Prepare downloads declared models whose file is missing (progress to
-// w, which may be nil) and loads the default model, so a bad model, a
-// missing GPU or a hash mismatch stops the node before it listens.
+// w, which may be nil), loads the plugins and the default model, so a bad
+// model, a missing GPU or a hash mismatch stops the node before it listens.
 func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
 	for _, name := range n.Models.Names() {
 		spec, _ := n.Models.Spec(name)
@@ -151,62 +168,152 @@ func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// Serve answers API requests on ln until ctx ends, then drains in-flight
-// requests for up to grace and unloads the models.
+// Serve runs the node's services until ctx ends: the models and plugins,
+// the plugin watcher, the idle unloader, the SIGHUP reloader, the admin
+// listener, and the API on ln. It then stops them in the reverse order,
+// within grace: the API first, draining the requests in flight, and the
+// models and plugins last.
 func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{
+	cfg := n.Config
+	pub := &http.Server{
 		Handler:           n.API.Handler(),
-		ReadHeaderTimeout: n.Config.API.ReadHeaderTimeout,
+		ReadHeaderTimeout: cfg.API.ReadHeaderTimeout,
+		IdleTimeout:       cfg.API.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	if d := n.Config.Node.PluginWatch; d > 0 {
-		go every(ctx, d, func() {
+	failed := make(chan error, 2)
+	svcs := []service.Service{
+		&service.Func{ServiceName: "models", OnStop: func(context.Context) error { n.Models.Close(); return nil }},
+		&service.Func{ServiceName: "plugins", OnStop: func(ctx context.Context) error {
+			n.Plugins.Close()
+			return n.runtime.Close(ctx)
+		}},
+	}
+	if d := cfg.Node.PluginWatch; d > 0 {
+		svcs = append(svcs, service.Every("plugin watcher", d, func(ctx context.Context) {
 			if err := n.Plugins.Refresh(ctx); err != nil {
 				n.Log.Error("plugin hot swap failed; the previous version keeps serving", "error", err)
 			}
-		})
+		}))
 	}
-	if d := n.Config.Engine.IdleUnload; d > 0 {
-		go every(ctx, min(d, time.Minute), func() { n.Models.UnloadIdle(d) })
+	if d := cfg.Engine.IdleUnload; d > 0 {
+		svcs = append(svcs, service.Every("idle unloader", min(d, time.Minute), func(context.Context) { n.Models.UnloadIdle(d) }))
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	n.Log.Info("serving", "addr", ln.Addr().String(), "models", n.Models.Names(), "default", n.Models.Default())
-	select {
-	case err := <-errc:
-		n.close()
+	if n.HandleSIGHUP {
+		svcs = append(svcs, n.sighupReloader())
+	}
+	admin, err := n.adminServer(failed)
+	if err != nil {
 		return err
-	case <-ctx.Done():
 	}
-	n.Log.Info("shutting down", "grace", grace)
+	svcs = append(svcs, admin, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))
+	if err := n.services.Start(ctx, svcs...); err != nil {
+		return err
+	}
+	n.Log.Info("serving", "addr", ln.Addr().String(), "models", n.Models.Names(), "default", n.Models.Default())
+	var served error
+	select {
+	case served = <-failed:
+	case <-ctx.Done():
+		n.Log.Info("shutting down", "grace", grace)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	n.close()
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("requests still running after %s: %w", grace, err)
+	if err := n.services.Stop(sctx); err != nil {
+		served = errors.Join(served, err)
 	}
-	return nil
+	if errors.Is(served, context.DeadlineExceeded) {
+		return fmt.Errorf("requests still running after %s: %w", grace, served)
+	}
+	return served
 }
 
-func (n *Node) close() {
-	n.Models.Close()
-	n.Plugins.Close()
-	n.runtime.Close(context.Background())
+// httpService serves srv on ln; Stop drains the requests in flight.
+func httpService(name string, srv *http.Server, ln net.Listener, failed chan<- error) service.Service {
+	return &service.Func{ServiceName: name,
+		OnStart: func(context.Context) error {
+			go func() {
+				if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+					failed <- fmt.Errorf("%s listener: %w", name, err)
+				}
+			}()
+			return nil
+		},
+		OnStop: srv.Shutdown,
+	}
 }
 
-// every calls fn each period until ctx ends.
-func every(ctx context.Context, period time.Duration, fn func()) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			fn()
+// adminServer listens for the operator endpoints: by default on a unix
+// socket in data_dir that only the node's user can open, or on an
+// address with a bearer token read from a file.
+func (n *Node) adminServer(failed chan<- error) (service.Service, error) {
+	addr := n.Config.Admin.Listen
+	if addr == "" {
+		addr = "unix:" + filepath.Join(n.Config.Node.DataDir, "admin.sock")
+	}
+	var ln net.Listener
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			os.Remove(path) // a stale socket from a previous run
+		}
+		l, err := net.Listen("unix", path)
+		if err != nil {
+			return nil, fmt.Errorf("admin socket %s: %w", path, err)
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			l.Close()
+			return nil, err
+		}
+		ln = l
+	} else {
+		if n.Config.Admin.TokenFile == "" {
+			return nil, fmt.Errorf("admin.listen = %q is an address: set admin.token_file, the bearer token every admin request must carry", addr)
+		}
+		b, err := os.ReadFile(n.Config.Admin.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("admin token: %w", err)
+		}
+		if n.Admin.Token = strings.TrimSpace(string(b)); len(n.Admin.Token) < 16 {
+			return nil, fmt.Errorf("admin token in %s is shorter than 16 characters", n.Config.Admin.TokenFile)
+		}
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return nil, fmt.Errorf("admin listener %s: %w", addr, err)
 		}
 	}
+	n.Log.Info("admin endpoint", "listen", addr)
+	return httpService("admin", &http.Server{Handler: n.Admin.Handler(), ReadHeaderTimeout: 10 * time.Second}, ln, failed), nil
+}
+
+// sighupReloader re-reads the configuration on SIGHUP and applies its
+// plugin set: changed plugins are swapped in, or none if any fails.
+func (n *Node) sighupReloader() service.Service {
+	return &service.Loop{ServiceName: "SIGHUP reloader", Run: func(ctx context.Context) {
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			cfg, err := n.Config, error(nil)
+			if n.Reconfigure != nil {
+				cfg, err = n.Reconfigure()
+			}
+			if err == nil {
+				err = n.ApplyPlugins(ctx, cfg)
+			}
+			if err != nil {
+				n.Log.Error("SIGHUP reload failed; the running plugins are unchanged", "error", err)
+			} else {
+				n.Log.Info("SIGHUP: plugins reloaded")
+			}
+		}
+	}}
 }
 
 // GoProcs is engine.GoProcs for a node's configuration: GPU offload by the

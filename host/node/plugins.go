@@ -81,7 +81,6 @@ func (n *Node) ApplyPlugins(ctx context.Context, cfg *config.Config) error {
 		}
 	}
 	err := n.Plugins.Apply(ctx, ms)
-	n.pluginCfg = cfg
 	return err
 }
 

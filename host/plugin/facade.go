@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/fabnode/fabnode/abi"
 )
@@ -30,9 +32,81 @@ type result[T any] interface {
 	UnmarshalBinary([]byte) error
 }
 
+// source hands out plugin versions: the Registry its current ones, a Set
+// the ones it pinned. acquire adds a reference the caller releases.
+type source interface {
+	acquire(kind abi.Kind) *version
+	config() *RegistryConfig
+}
+
+func (r *Registry) config() *RegistryConfig { return &r.cfg }
+
+// Set is one version of every plugin kind, pinned for the length of one
+// request: a reload in the middle of it cannot mix versions within one
+// response (one commitment chain, one price). Release must be called.
+type Set struct {
+	r        *Registry
+	versions [kindCount]*version
+	once     sync.Once
+}
+
+const kindCount = int(abi.KindProof) + 1
+
+// Pin pins the current version of every kind.
+func (r *Registry) Pin() *Set {
+	s := &Set{r: r}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for k := range s.versions {
+		if v := r.byName[r.byKind[abi.Kind(k)]]; v != nil {
+			v.refs.Add(1)
+			s.versions[k] = v
+		}
+	}
+	return s
+}
+
+// Release lets the pinned versions go. Safe to call more than once.
+func (s *Set) Release() {
+	s.once.Do(func() {
+		for _, v := range s.versions {
+			if v != nil {
+				v.release()
+			}
+		}
+	})
+}
+
+func (s *Set) acquire(kind abi.Kind) *version {
+	if int(kind) >= kindCount {
+		return nil
+	}
+	v := s.versions[kind]
+	if v != nil {
+		v.refs.Add(1) // the set's own reference keeps it above zero
+	}
+	return v
+}
+
+func (s *Set) config() *RegistryConfig { return &s.r.cfg }
+
+// Safety, Format, Cache, Pricing and Proof are the facades over the
+// pinned versions.
+func (s *Set) Safety() Safety     { return Safety{s} }
+func (s *Set) Format() Format     { return Format{s} }
+func (s *Set) Cache() CachePolicy { return CachePolicy{s} }
+func (s *Set) Pricing() Pricing   { return Pricing{s} }
+func (s *Set) Proof() Proof       { return Proof{s} }
+func (s *Set) Plugin(k abi.Kind) *Plugin {
+	if v := s.versions[k]; v != nil {
+		return v.p
+	}
+	return nil
+}
+
 // call pins kind's current version for one hook call and decodes its result.
 // ok is false when no plugin of that kind is configured.
-func call[T any, PT result[T]](ctx context.Context, r *Registry, kind abi.Kind, hook abi.Hook, req message) (res T, ok bool, err error) {
+func call[T any, PT result[T]](ctx context.Context, r source, kind abi.Kind, hook abi.Hook, req message) (res T, ok bool, err error) {
 	v := r.acquire(kind)
 	if v == nil {
 		return res, false, nil
@@ -60,7 +134,7 @@ func callVersion[T any, PT result[T]](ctx context.Context, v *version, hook abi.
 func (r *Registry) Safety() Safety { return Safety{r} }
 
 // Safety checks prompts and filters output. It fails closed.
-type Safety struct{ r *Registry }
+type Safety struct{ r source }
 
 // CheckPrompt decides whether a prompt may be served. With no safety plugin
 // every prompt is allowed; if the plugin fails the prompt is denied.
@@ -87,6 +161,8 @@ func (s Safety) Redact(ctx context.Context, text []byte) ([]byte, int, error) {
 		return text, 0, nil
 	case err != nil:
 		return nil, 0, err
+	case res.Text == nil:
+		res.Text = []byte{} // an empty text, redacted: not a failure
 	}
 	return res.Text, int(res.Count), nil
 }
@@ -173,7 +249,7 @@ func (st *Stream) filter(ctx context.Context, chunk []byte, final bool) (StreamR
 func (r *Registry) Format() Format { return Format{r} }
 
 // Format shapes outputs. It fails open to the unchanged text.
-type Format struct{ r *Registry }
+type Format struct{ r source }
 
 // Format shapes req.Text into req.Format.
 func (f Format) Format(ctx context.Context, req abi.FormatRequest) (abi.FormatResult, error) {
@@ -209,6 +285,7 @@ type FormatStream struct {
 	held    []byte        // the raw input the plugin holds (its Held)
 	raw     bool          // passing text through unchanged
 	verdict FormatVerdict // when raw
+	whole   bool          // holding everything for one format call at Finish
 }
 
 // FormatVerdict says whether a finished stream came out in the requested
@@ -219,12 +296,21 @@ type FormatVerdict struct {
 }
 
 // NewStream starts shaping one streamed response into format.
-func (f Format) NewStream(format abi.Format) *FormatStream {
-	s := &FormatStream{pin: pin{v: f.r.acquire(abi.KindFormat)}, format: format}
+func (f Format) NewStream(format abi.Format) *FormatStream { return f.newStream(format, false) }
+
+// NewWhole starts shaping a response that is delivered whole: it holds
+// every chunk and shapes the text once, with the plugin's format hook
+// (which may judge the whole text more strictly than a stream can, e.g.
+// parse JSON), at Finish.
+func (f Format) NewWhole(format abi.Format) *FormatStream { return f.newStream(format, true) }
+
+func (f Format) newStream(format abi.Format, whole bool) *FormatStream {
+	s := &FormatStream{pin: pin{v: f.r.acquire(abi.KindFormat)}, format: format, whole: whole}
 	switch {
 	case s.v == nil: // as Format without a plugin
 		s.raw = true
 		s.verdict = FormatVerdict{Valid: format == abi.FormatPlain, Problem: problemIf(format != abi.FormatPlain, "no format plugin configured")}
+	case whole:
 	case !s.v.p.desc.Hooks.Has(abi.HookFormatStream):
 		s.raw = true
 		s.verdict.Problem = "the format plugin cannot format streams (it lacks format_stream, ABI v1.1)"
@@ -261,6 +347,17 @@ func (s *FormatStream) feed(ctx context.Context, chunk []byte, final bool) ([]by
 	if s.raw || s.done {
 		return chunk, s.verdict, nil
 	}
+	if s.whole {
+		s.held = append(s.held, chunk...)
+		if !final {
+			return nil, FormatVerdict{}, nil
+		}
+		res, _, err := callVersion[abi.FormatResult](ctx, s.v, abi.HookFormat, &abi.FormatRequest{Format: s.format, Text: s.held})
+		if err != nil {
+			return s.held, FormatVerdict{Problem: "format plugin failed"}, err
+		}
+		return res.Text, FormatVerdict{Valid: res.Valid, Problem: res.Problem}, nil
+	}
 	res, _, err := callVersion[abi.FormatChunkResult](ctx, s.v, abi.HookFormatStream,
 		&abi.FormatChunk{Format: s.format, State: s.state, Chunk: chunk, Final: final})
 	if err == nil && res.Held > maxFormatHeld {
@@ -290,7 +387,7 @@ func (r *Registry) Cache() CachePolicy { return CachePolicy{r} }
 
 // CachePolicy decides cacheability, key and TTL. Any failure means "do not
 // cache": a miss costs compute, a wrong hit would serve someone else's answer.
-type CachePolicy struct{ r *Registry }
+type CachePolicy struct{ r source }
 
 // Policy returns the cache decision for a request.
 func (c CachePolicy) Policy(ctx context.Context, req abi.CacheRequest) (abi.CachePolicy, error) {
@@ -311,22 +408,22 @@ func (c CachePolicy) Policy(ctx context.Context, req abi.CacheRequest) (abi.Cach
 func (r *Registry) Pricing() Pricing { return Pricing{r} }
 
 // Pricing quotes prices. It fails closed unless a FallbackQuote is set.
-type Pricing struct{ r *Registry }
+type Pricing struct{ r source }
 
-// Quote prices a request.
+// Quote prices a request. A quote that is negative, already expired at
+// req.UnixMillis, or in a currency the node does not accept is a failure
+// of the plugin (fail closed).
 func (p Pricing) Quote(ctx context.Context, req abi.QuoteRequest) (abi.Quote, error) {
 	q, ok, err := call[abi.Quote](ctx, p.r, abi.KindPricing, abi.HookQuote, &req)
 	if ok && err == nil {
-		if q.InputNanosPerToken < 0 || q.OutputNanosPerToken < 0 || q.Currency == "" {
-			err = fmt.Errorf("pricing plugin returned an invalid quote (%d/%d %q)", q.InputNanosPerToken, q.OutputNanosPerToken, q.Currency)
-		} else {
+		if err = p.r.config().checkQuote(q, req.UnixMillis); err == nil {
 			return q, nil
 		}
 	}
 	if !ok && err == nil {
 		err = fmt.Errorf("pricing: %w", ErrNotConfigured)
 	}
-	if fb := p.r.cfg.FallbackQuote; fb != nil {
+	if fb := p.r.config().FallbackQuote; fb != nil {
 		q := *fb
 		if q.ValidUntilUnixMilli == 0 {
 			q.ValidUntilUnixMilli = req.UnixMillis + 60_000
@@ -362,7 +459,7 @@ type SignedCommitment struct {
 func (r *Registry) Proof() Proof { return Proof{r} }
 
 // Proof produces signed commitments. It fails closed.
-type Proof struct{ r *Registry }
+type Proof struct{ r source }
 
 // Commit returns the commitment for a checkpoint or final settlement,
 // signed by the host.
@@ -382,10 +479,41 @@ func (p Proof) Commit(ctx context.Context, req abi.CommitRequest) (SignedCommitm
 		return SignedCommitment{}, errors.New("proof plugin returned an all-zero digest")
 	}
 	sc := SignedCommitment{Commitment: c}
-	if s := p.r.cfg.Signer; s != nil {
+	if s := p.r.config().Signer; s != nil {
 		if sc.Signature, err = s.SignDigest(c.Digest); err != nil {
 			return SignedCommitment{}, fmt.Errorf("signing commitment: %w", err)
 		}
 	}
 	return sc, nil
+}
+
+// maxCurrencyLen bounds a quote's currency name, which is shown to
+// clients and written to logs.
+const maxCurrencyLen = 32
+
+// checkQuote refuses what no request may be priced at.
+func (c *RegistryConfig) checkQuote(q abi.Quote, now int64) error {
+	switch {
+	case q.InputNanosPerToken < 0 || q.OutputNanosPerToken < 0:
+		return fmt.Errorf("pricing plugin returned a negative price (%d input, %d output nano-units per token)", q.InputNanosPerToken, q.OutputNanosPerToken)
+	case q.ValidUntilUnixMilli <= now:
+		return fmt.Errorf("pricing plugin returned a quote that expired at %d, before the request's time %d (unix ms)", q.ValidUntilUnixMilli, now)
+	case !validCurrency(q.Currency):
+		return fmt.Errorf("pricing plugin returned currency %q: want 1 to %d letters, digits, '.', '_' or '-'", q.Currency, maxCurrencyLen)
+	case len(c.Currencies) > 0 && !slices.Contains(c.Currencies, q.Currency):
+		return fmt.Errorf("pricing plugin quoted in %s, which this node does not accept (accepts %v)", q.Currency, c.Currencies)
+	}
+	return nil
+}
+
+func validCurrency(s string) bool {
+	if s == "" || len(s) > maxCurrencyLen {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -34,6 +34,9 @@ type RegistryConfig struct {
 	// Signer signs commitment digests. Without it commitments are returned
 	// unsigned.
 	Signer Signer
+	// Currencies, when set, are the only currencies a quote may name;
+	// a quote in another is refused like a failed one.
+	Currencies []string
 }
 
 // version is one loaded Plugin plus the count of its users: the registry

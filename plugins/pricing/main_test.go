@@ -26,6 +26,7 @@ func TestQuote(t *testing.T) {
 		{"model multiplier", sdk.QuoteRequest{Model: "big", UnixMillis: 1000}, 800, 2400},
 		{"full load surges 50%", sdk.QuoteRequest{Model: "small", Load: sdk.LoadSnapshot{Slots: 4, ActiveRequests: 4, QueueDepth: 3}, UnixMillis: 1000}, 300, 900},
 		{"half gpu", sdk.QuoteRequest{Model: "small", Load: sdk.LoadSnapshot{GPUUtil: 0.5}, UnixMillis: 1000}, 250, 750},
+		{"cached answer: input only by default", sdk.QuoteRequest{Model: "small", UnixMillis: 1000, Cached: true}, 200, 0},
 	}
 	for _, c := range cases {
 		q, err := reg.Pricing().Quote(ctx, c.req)
@@ -44,5 +45,23 @@ func TestBadConfigRejectedAtLoad(t *testing.T) {
 	_, err := rt.Load(context.Background(), m)
 	if err == nil || !strings.Contains(err.Error(), `config "surge_max": "lots" is not a number`) {
 		t.Fatalf("want a config error naming surge_max, got %v", err)
+	}
+}
+
+func TestCachedAnswersCostAFractionOfTheOutput(t *testing.T) {
+	reg := plugintest.Load(t, ".", "pricing", map[string]string{"output_per_mtok": "1", "cached_output_fraction": "0.25"})
+	q, err := reg.Pricing().Quote(context.Background(), sdk.QuoteRequest{Model: "m", UnixMillis: 1, Cached: true})
+	if err != nil || q.OutputNanosPerToken != 250 {
+		t.Fatalf("cached quote %+v, %v; want 250 nano-units per output token", q, err)
+	}
+}
+
+func TestPricesAreBounded(t *testing.T) {
+	rt := plugintest.NewRuntime(t)
+	for key, v := range map[string]string{"input_per_mtok": "1e20", "output_per_mtok": "1e7", "surge_max": "100", "model.x": "1e9", "cached_output_fraction": "2"} {
+		m := plugintest.Manifest(t, "p", "pricing", plugintest.Build(t, "."), map[string]string{key: v})
+		if _, err := rt.Load(context.Background(), m); err == nil {
+			t.Errorf("%s = %s was accepted", key, v)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func runInProcess(path string, viaEngine bool, requests, tokens, words int, opts
 	res.Options.Streams = 1
 	start := time.Now()
 	for i := 0; i < requests; i++ {
-		p := format.Render([]chat.Message{{Role: "user", Content: loadgen.Prompt(words, i)}})
+		p := format.Render([]chat.Message{{Role: "user", Content: loadgen.Prompt(words, i)}}).String()
 		var sample loadgen.Sample
 		if viaEngine {
 			sample, err = engineSample(m, p, tokens)
@@ -126,7 +126,7 @@ func engineSample(m *engine.Model, prompt string, tokens int) (loadgen.Sample, e
 	var s loadgen.Sample
 	var first time.Time
 	for {
-		e, ok := st.Next()
+		e, ok := st.Next(context.Background())
 		if !ok {
 			return s, nil
 		}

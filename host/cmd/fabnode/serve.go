@@ -86,29 +86,13 @@ missing, loads the default model and listens.`,
 			return err
 		}
 		n.Reconfigure = func() (*config.Config, error) { return config.Load(path, bound) }
+		// SIGHUP re-reads the configuration and applies its plugin set.
+		n.HandleSIGHUP = true
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if err := n.Prepare(ctx, os.Stderr); err != nil {
 			return err
 		}
-		// SIGHUP re-reads the configuration and applies its plugin set:
-		// changed plugins are swapped in, failed ones keep their old version.
-		hup := make(chan os.Signal, 1)
-		signal.Notify(hup, syscall.SIGHUP)
-		defer signal.Stop(hup)
-		go func() {
-			for range hup {
-				c, err := n.Reconfigure()
-				if err == nil {
-					err = n.ApplyPlugins(ctx, c)
-				}
-				if err != nil {
-					log.Error("SIGHUP reload failed; running plugins unchanged where they failed", "error", err)
-				} else {
-					log.Info("SIGHUP: plugins reloaded")
-				}
-			}
-		}()
 		ln, err := net.Listen("tcp", cfg.API.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.API.Listen, err)

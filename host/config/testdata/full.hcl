@@ -20,6 +20,19 @@ api {
   read_header_timeout = "5s"
   request_timeout     = "2m"
   max_queue           = 16
+  body_timeout        = "5s"
+  idle_timeout        = "30s"
+  max_conns_per_client = 8
+  trust_user_field    = true
+}
+
+admin {
+  listen     = "127.0.0.1:9091"
+  token_file = "state/admin.token"
+}
+
+payments {
+  currencies = ["USD", "EUR"]
 }
 
 engine {

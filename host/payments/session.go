@@ -1,0 +1,85 @@
+package payments
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Mode says when the node requires payment.
+type Mode uint8
+
+const (
+	Off      Mode = iota // no payment step: every request is served
+	Optional             // requests with credentials are checked; others are served free
+	Required             // every request must carry valid credentials
+)
+
+// ParseMode reads "off", "optional" or "required".
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(s) {
+	case "", "off":
+		return Off, nil
+	case "optional":
+		return Optional, nil
+	case "required":
+		return Required, nil
+	}
+	return Off, fmt.Errorf("payments mode %q: want off, optional or required", s)
+}
+
+func (m Mode) String() string { return [...]string{"off", "optional", "required"}[m] }
+
+// Session is an escrow session as the node's view of the chain has it.
+type Session struct {
+	ID           *big.Int
+	Depositor    common.Address
+	Host         common.Address
+	ModelID      [32]byte // the SHA-256 of the model file
+	Token        common.Address
+	SessionKey   common.Address // zero: none
+	Deposit      *big.Int
+	InputPrice   *big.Int // token base units per token
+	OutputPrice  *big.Int
+	CreditWindow uint64 // tokens the host may deliver beyond the last receipt
+	Deadline     time.Time
+	SettleBy     time.Time // Deadline + the escrow's dispute window
+	Open         bool      // neither settled nor refunded, nor closed by the client
+	Confirmed    bool      // seen in enough confirmed blocks to serve on
+}
+
+// Sessions is the node's view of the escrow's sessions.
+type Sessions interface {
+	Session(id *big.Int) (Session, bool)
+}
+
+// Token is a payment token the node accepts, and the currency its quotes
+// name for it (the pricing plugin quotes nano-units of Currency).
+type Token struct {
+	Address  common.Address // zero: native ETH
+	Currency string
+	Decimals uint8
+}
+
+// coversQuote reports whether price (token base units per token) is at
+// least quoteNanos nano-units of the token's currency per token: price ×
+// 10^9 ≥ quoteNanos × 10^decimals, exactly.
+func (t Token) coversQuote(price *big.Int, quoteNanos int64) bool {
+	lhs := new(big.Int).Mul(price, big.NewInt(1_000_000_000))
+	rhs := new(big.Int).Mul(big.NewInt(quoteNanos), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(t.Decimals)), nil))
+	return lhs.Cmp(rhs) >= 0
+}
+
+// cost is in × inputPrice + out × outputPrice, in the token's base units.
+func (s Session) cost(in, out uint64) *big.Int {
+	c := new(big.Int).Mul(new(big.Int).SetUint64(in), s.InputPrice)
+	return c.Add(c, new(big.Int).Mul(new(big.Int).SetUint64(out), s.OutputPrice))
+}
+
+// signer reports whether addr may sign for the session.
+func (s Session) signer(addr common.Address) bool {
+	return addr == s.Depositor || (s.SessionKey != (common.Address{}) && addr == s.SessionKey)
+}

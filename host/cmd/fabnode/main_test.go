@@ -231,20 +231,20 @@ plugin "pricing" {
 		t.Fatalf("plugin list: %v\n%s", err, out)
 	}
 	writeCfg("0.70")
-	if out, err := run(t, "plugin", "reload", "pricing", "--url", url); err != nil {
+	if out, err := run(t, "plugin", "reload", "pricing", "--config", cfgPath); err != nil {
 		t.Fatalf("reload: %v\n%s", err, out)
 	}
 	if q := quote(); !strings.Contains(q, `"input_nanos_per_token":700,`) {
 		t.Fatalf("quote after reload: %s", q)
 	}
 	writeCfg("not-a-number")
-	if _, err := run(t, "plugin", "reload", "pricing", "--url", url); err == nil {
+	if _, err := run(t, "plugin", "reload", "pricing", "--config", cfgPath); err == nil {
 		t.Fatal("a plugin config its init rejects was swapped in")
 	}
 	if q := quote(); !strings.Contains(q, `"input_nanos_per_token":700,`) {
 		t.Fatalf("a failed reload changed the running plugin: %s", q)
 	}
-	if _, err := run(t, "plugin", "reload", "nope", "--url", url); err == nil || !strings.Contains(err.Error(), "no plugin") {
+	if _, err := run(t, "plugin", "reload", "nope", "--config", cfgPath); err == nil || !strings.Contains(err.Error(), "no plugin") {
 		t.Fatalf("unknown plugin: %v", err)
 	}
 }

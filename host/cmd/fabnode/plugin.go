@@ -213,17 +213,18 @@ func pluginTestCmd() *cobra.Command {
 }
 
 func pluginReloadCmd() *cobra.Command {
-	var url string
+	var target adminTarget
 	cmd := &cobra.Command{
 		Use:   "reload NAME",
 		Short: "Ask the running node to re-read its config and hot-swap plugin NAME",
 		Long: "The node validates the new version (sha256 pin, ABI, self-test) and swaps it in for new\n" +
 			"requests while in-flight ones finish on the old version; on failure the old version stays.\n" +
-			"Only accepted from the node's own host.",
+			"The request goes to the node's admin listener (admin.listen: by default the unix socket\n" +
+			"<data_dir>/admin.sock), never its public API.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			body, _ := json.Marshal(map[string]string{"name": args[0]})
-			resp, err := http.Post(strings.TrimRight(url, "/")+"/admin/plugins/reload", "application/json", bytes.NewReader(body))
+			resp, err := target.post("/admin/plugins/reload", body)
 			if err != nil {
 				return err
 			}
@@ -246,7 +247,7 @@ func pluginReloadCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&url, "url", "http://127.0.0.1:8080", "the node's API address")
+	target.flags(cmd)
 	return cmd
 }
 

@@ -67,11 +67,35 @@ contracts: contracts-deps
 vet:
 	$(GO) vet ./...
 
-test: build plugins contracts-deps
+# Packages that do not link llama.cpp run under the race detector; the
+# rest run without it (a -race build of the cgo engine takes minutes and
+# cannot see into C++). Evaluated only when a target needs it.
+PKGS_RACE  = $(shell $(GO) list -f '{{.ImportPath}}{{range .Deps}} {{.}}{{end}}' ./... | grep -v ' github.com/ollama/ollama/llama' | cut -d' ' -f1)
+PKGS_LLAMA = $(filter-out $(PKGS_RACE),$(shell $(GO) list ./...))
+
+test: build plugins contracts-deps test-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 20m -race $(PKGS_RACE)
+	$(GO) test -count=1 -timeout 20m $(PKGS_LLAMA)
 	# the hostile-plugin suite again with GOMAXPROCS=1 and 2 (host/node's runs both itself)
 	$(GO) test -count=1 -cpu 1,2 -run 'Hostile|Stops|OtherGoroutines' ./host/plugin/...
+	$(MAKE) --no-print-directory fuzz-short
+
+# Debian tools some tests use when present: promtool checks the metrics
+# exposition, wat2wasm the hand-written hostile modules. Installed where
+# this machine can (root with apt-get); the tests say so when they skip.
+.PHONY: test-deps
+test-deps:
+	@for t in promtool:prometheus wat2wasm:wabt; do \
+	  cmd=$${t%%:*}; pkg=$${t##*:}; \
+	  command -v $$cmd >/dev/null && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $$pkg (for $$cmd)"; \
+	    (apt-get install -y -qq --no-install-recommends $$pkg >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends $$pkg >/dev/null 2>&1)) || \
+	    echo "could not install $$pkg: the tests that need $$cmd will skip"; \
+	  else echo "$$cmd not found and cannot be installed here: the tests that need it will skip"; fi; \
+	done
 
 # The GGUF reader's fuzz target, briefly: model files come from `model
 # pull` URLs, so the reader must survive any bytes. Findings land in

@@ -83,7 +83,7 @@ serve_and_run() { # label config
     # loads the new version (hash, ABI, init, self-test) and swaps it in.
     price=0.1$round
     sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"$price\"/" "$2"
-    "$BIN" plugin reload pricing --url "http://127.0.0.1:$FAB_PORT" | sed "s/^/$round\thotswap\t/" | tee -a "$RESULTS"
+    "$BIN" plugin reload pricing --config "$2" | sed "s/^/$round\thotswap\t/" | tee -a "$RESULTS"
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }

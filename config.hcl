@@ -6,9 +6,13 @@
 
 node {
   name     = "fabnode-dev"
-  data_dir = "./data"             # node key (node.key, 0600) and wasm compilation cache
+  data_dir = "./data"             # node key (keystore/), chain store and wasm compilation cache
   proof_checkpoint_tokens = 1000  # one signed proof checkpoint per this many output tokens
   plugin_watch = "2s"             # hot-swap plugins whose .wasm changes; 0 = only on SIGHUP / plugin reload
+  # Development only: a node without a key creates one (empty password) and
+  # warns that it runs on it. Production configs leave this off and run
+  # `fabnode key new`, the password in key_password_file or FABNODE_KEY_PASSWORD.
+  dev_key  = true
 }
 
 log {
@@ -38,6 +42,20 @@ admin {
 payments {
   currencies = ["USD"]  # a quote in any other currency refuses the request
 }
+
+# The EVM chain of the payment escrow; without rpc the node runs without one.
+# `fabnode chain deploy --rpc URL --write-config config.hcl` fills in the
+# contracts, `fabnode chain register` registers the node.
+#   chain {
+#     network = "local"                  # local (1337), base-sepolia (84532), base (8453), custom + chain_id
+#     rpc     = "http://127.0.0.1:8545"  # an endpoint with an API key belongs in FABNODE_CHAIN_RPC
+#     escrow         = "0x..."
+#     node_registry  = "0x..."
+#     model_registry = "0x..."
+#     start_block    = 0                 # the escrow's deployment block
+#     confirmations  = 3                 # before a session is served and a transaction is final
+#     api_url        = "https://node.example.org"
+#   }
 
 engine {
   threads         = 0      # 0 = one per CPU

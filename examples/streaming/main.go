@@ -79,6 +79,11 @@ func startNode(ctx context.Context, name string) string {
 	}
 	cfg := config.Default()
 	cfg.Log.Level = "warn"
+	data, err := os.MkdirTemp("", "fabnode-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg.Node.DataDir, cfg.Node.DevKey = data, true // a throwaway development key
 	cfg.Models[name] = config.ModelConfig{Path: path, GPULayers: -1}
 	n, err := node.New(cfg, config.NewLogger(cfg.Log, os.Stderr))
 	if err != nil {

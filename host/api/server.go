@@ -82,6 +82,10 @@ func (s *Server) pluginStats() []metrics.PluginStats {
 	return out
 }
 
+// SetReceipts makes the server take payment receipts with r; call it
+// before the server serves.
+func (s *Server) SetReceipts(r ReceiptTaker) { s.cfg.Receipts = r }
+
 // Metrics exposes the server's collectors (for tests and embedding).
 func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 

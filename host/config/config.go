@@ -100,8 +100,26 @@ type AdminConfig struct {
 // PaymentsConfig says what the node accepts as payment.
 type PaymentsConfig struct {
 	// Currencies a quote may name; a quote in any other is refused and
-	// the request with it.
+	// the request with it. The currencies of Tokens are accepted too.
 	Currencies []string `mapstructure:"currencies" check:"nonempty"`
+	// Mode is when a request must pay through an escrow session on the
+	// chain (chain.rpc): "off", "optional" (requests that carry a session
+	// are checked, others are served free) or "required".
+	Mode string `mapstructure:"mode" check:"oneof=off|optional|required"`
+	// Tokens the node is paid in, each "CURRENCY=ADDRESS:DECIMALS"
+	// (ADDRESS "native" for the chain's own coin), e.g.
+	// ["ETH=native:18", "USDC=0x036C…:6"]. The pricing plugin quotes
+	// nano-units of CURRENCY; a session's prices must cover the quote.
+	Tokens []string `mapstructure:"tokens"`
+	// SettleIdle settles a session nobody used for this long (a client
+	// that vanished): its last receipt plus at most the credit window.
+	SettleIdle time.Duration `mapstructure:"settle_idle" check:"min=1s"`
+	// SettleMargin is how long before its deadline a session is settled
+	// at the latest, and how long it must still run to be served on.
+	SettleMargin time.Duration `mapstructure:"settle_margin" check:"min=1s"`
+	// ReceiptWait is how long a stream waits for a receipt once the
+	// client's credit window is used up, before it ends.
+	ReceiptWait time.Duration `mapstructure:"receipt_wait" check:"min=1ms"`
 }
 
 // ChainConfig connects the node to the EVM chain of its escrow (package
@@ -204,7 +222,8 @@ func Default() *Config {
 			IdleTimeout:        2 * time.Minute,
 			MaxConnsPerClient:  64,
 		},
-		Payments: PaymentsConfig{Currencies: []string{"USD"}},
+		Payments: PaymentsConfig{Currencies: []string{"USD"}, Mode: "off",
+			SettleIdle: 10 * time.Minute, SettleMargin: 10 * time.Minute, ReceiptWait: 30 * time.Second},
 		Engine: EngineConfig{
 			Parallel:    4,
 			BatchSize:   512,

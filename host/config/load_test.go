@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,8 @@ func TestLoadFull(t *testing.T) {
 			RequestTimeout: 2 * time.Minute, MaxQueue: 16, ResponseCacheBytes: 16 << 20,
 			BodyTimeout: 5 * time.Second, IdleTimeout: 30 * time.Second, MaxConnsPerClient: 8, TrustUserField: true},
 		Admin:    AdminConfig{Listen: "127.0.0.1:9091", TokenFile: filepath.Join(dir, "state/admin.token")},
-		Payments: PaymentsConfig{Currencies: []string{"USD", "EUR"}},
+		Payments: PaymentsConfig{Currencies: []string{"USD", "EUR"}, Mode: "optional", Tokens: []string{"ETH=native:18"},
+			SettleIdle: 5 * time.Minute, SettleMargin: 2 * time.Minute, ReceiptWait: 10 * time.Second},
 		Engine: EngineConfig{Threads: 8, Parallel: 2, BatchSize: 256, ContextSize: 4096, GPULayers: 99, MainGPU: 1,
 			FlashAttention: true, KVCacheType: "q8_0", MemoryBudget: 8 << 30, IdleUnload: 15 * time.Minute},
 		Models: map[string]ModelConfig{
@@ -294,8 +296,16 @@ func TestSchemaTags(t *testing.T) {
 			}
 		}
 	}
-	if got := Keys(); len(got) != 5+3+10+10+2+1 || got[0] != "node.name" {
-		t.Errorf("Keys() = %v", got)
+	// Keys lists every leaf of every fixed section, in schema order.
+	want := 0
+	for _, s := range schema {
+		if !s.labeled {
+			want += len(s.leaves)
+		}
+	}
+	got := Keys()
+	if len(got) != want || got[0] != "node.name" || !slices.Contains(got, "api.listen") || !slices.Contains(got, "payments.currencies") {
+		t.Errorf("Keys() = %v, want %d keys", got, want)
 	}
 	if EnvVar("api.max_body_bytes") != "FABNODE_API_MAX_BODY_BYTES" {
 		t.Error(EnvVar("api.max_body_bytes"))

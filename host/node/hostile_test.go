@@ -47,6 +47,7 @@ func TestHostilePluginsLeaveTheNodeResponsive(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.Node.DataDir = dir
+	cfg.Node.DevKey = true
 	cfg.Node.PluginWatch = 0
 	cfg.Models["tiny"] = config.ModelConfig{Path: model, GPULayers: -1}
 	cfg.Plugins["pricing"] = config.PluginConfig{Kind: "pricing", Path: pricing,

@@ -2,8 +2,6 @@ package node
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +22,7 @@ import (
 	"github.com/fabnode/fabnode/host/config"
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/fetch"
+	"github.com/fabnode/fabnode/host/identity"
 	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/models"
 	"github.com/fabnode/fabnode/host/plugin"
@@ -43,8 +42,9 @@ type Node struct {
 	Inference *inference.Service // the request path every transport runs
 	API       *api.Server        // the public HTTP transport
 	Admin     *api.Admin         // operator endpoints, on their own listener
-	// PublicKey verifies the commitments this node signs.
-	PublicKey ed25519.PublicKey
+	// Key is the node's identity: its Ethereum account, whose address
+	// verifies the commitments it signs.
+	Key *identity.Key
 	// Reconfigure re-reads the configuration for plugin reloads; nil keeps
 	// the configuration the node started with.
 	Reconfigure func() (*config.Config, error)
@@ -70,11 +70,7 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	keyFile := cfg.Node.KeyFile
-	if keyFile == "" {
-		keyFile = filepath.Join(cfg.Node.DataDir, "node.key")
-	}
-	key, err := loadOrCreateKey(keyFile)
+	key, err := LoadIdentity(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -82,12 +78,16 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg := plugin.NewRegistry(rt, plugin.RegistryConfig{Signer: plugin.Ed25519Signer(key), Currencies: cfg.Payments.Currencies})
+	currencies, err := acceptedCurrencies(cfg)
+	if err != nil {
+		return nil, err
+	}
+	reg := plugin.NewRegistry(rt, plugin.RegistryConfig{Signer: key, Currencies: currencies})
 	var store *cache.Store
 	if b := int64(cfg.API.ResponseCacheBytes); b > 0 {
 		store = cache.New(b, nil)
 	}
-	n := &Node{Config: cfg, Log: log, Models: mgr, Plugins: reg, runtime: rt, PublicKey: key.Public().(ed25519.PublicKey)}
+	n := &Node{Config: cfg, Log: log, Models: mgr, Plugins: reg, runtime: rt, Key: key}
 	n.Inference = &inference.Service{
 		Models: mgr, Plugins: reg, Store: store, Log: log.Named("request"),
 		CheckpointTokens: cfg.Node.ProofCheckpointTokens, LogPrompts: cfg.Log.LogPrompts,
@@ -97,7 +97,7 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 		BodyTimeout:    cfg.API.BodyTimeout,
 		RequestTimeout: cfg.API.RequestTimeout,
 		Version:        Version,
-		NodeKey:        hex.EncodeToString(n.PublicKey),
+		NodeKey:        key.Address().Hex(),
 		TrustUserField: cfg.API.TrustUserField,
 	}, n.Inference, log)
 	n.Admin = &api.Admin{ReloadPlugin: n.ReloadPlugin}
@@ -164,7 +164,7 @@ func (n *Node) Prepare(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	release()
-	n.Log.Info("node identity", "public_key", hex.EncodeToString(n.PublicKey))
+	n.Log.Info("node identity", "address", n.Key.Address().Hex())
 	return nil
 }
 
@@ -202,8 +202,33 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	if n.HandleSIGHUP {
 		svcs = append(svcs, n.sighupReloader())
 	}
+	// The chain client and the payment step come before the listeners: a
+	// paid request is checked against the node's view of the chain.
+	c, err := OpenChain(ctx, cfg, n.Key, n.Log)
+	if err != nil {
+		return err
+	}
+	closeChain := func() {
+		if c != nil {
+			c.Close()
+		}
+	}
+	if c != nil {
+		svcs = append(svcs, c.Services()...)
+	}
+	pay, paySvcs, err := n.openPayments(c)
+	if err != nil {
+		closeChain()
+		return err
+	}
+	if pay != nil {
+		n.Inference.Payments = pay
+		n.API.SetReceipts(pay)
+		svcs = append(svcs, paySvcs...)
+	}
 	admin, err := n.adminServer(failed)
 	if err != nil {
+		closeChain()
 		return err
 	}
 	svcs = append(svcs, admin, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))

@@ -2,15 +2,9 @@ package node
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -106,36 +100,4 @@ func (n *Node) ReloadPlugin(ctx context.Context, name string) error {
 		}
 	}
 	return fmt.Errorf("no plugin %q in the configuration", name)
-}
-
-// loadOrCreateKey reads the node's Ed25519 key, creating it (mode 0600) on
-// first start. The key never reaches a log or a plugin.
-func loadOrCreateKey(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		seed, err := hex.DecodeString(strings.TrimSpace(string(b)))
-		if err != nil || len(seed) != ed25519.SeedSize {
-			return nil, fmt.Errorf("node key %s is not a hex Ed25519 seed", path)
-		}
-		return ed25519.NewKeyFromSeed(seed), nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.WriteString(hex.EncodeToString(key.Seed()) + "\n"); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return key, f.Close()
 }

@@ -35,6 +35,7 @@ func serveNode(t *testing.T, edit func(cfg *config.Config)) *serving {
 	}
 	cfg := config.Default()
 	cfg.Node.DataDir = filepath.Join(dir, "data")
+	cfg.Node.DevKey = true // the node's key, created on first start
 	cfg.Node.PluginWatch = 0
 	cfg.Engine.ContextSize, cfg.Engine.Parallel = 512, 2
 	cfg.Models["tiny"] = config.ModelConfig{Path: model, GPULayers: -1}
@@ -147,6 +148,7 @@ func TestAdminOnAnAddressNeedsTheToken(t *testing.T) {
 func TestAdminOnAnAddressWithoutATokenIsRefused(t *testing.T) {
 	cfg := config.Default()
 	cfg.Node.DataDir = t.TempDir()
+	cfg.Node.DevKey = true
 	cfg.Admin.Listen = "127.0.0.1:0"
 	cfg.Models["m"] = config.ModelConfig{Path: filepath.Join(t.TempDir(), "absent.gguf")}
 	n, err := node.New(cfg, nil)

@@ -139,19 +139,20 @@ func (s *Service) Authorize(ctx context.Context, a inference.Admission) (inferen
 	case sess.Host != s.cfg.Host:
 		return nil, refused(inference.KindPaymentRefused, "session %s is for another host", id)
 	}
-	signer, err := s.cfg.Domain.RecoverRequest(chain.Request{SessionID: id, Nonce: creds.Nonce, BodyHash: creds.BodyHash}, creds.Signature)
+	who, err := s.cfg.Domain.RecoverRequest(chain.Request{SessionID: id, Nonce: creds.Nonce, BodyHash: creds.BodyHash}, creds.Signature)
+	_, now := s.sessions.Head()
 	switch {
 	case err != nil:
 		return nil, refused(inference.KindPaymentRefused, "the request signature is not valid: %v", err)
-	case !sess.signer(signer):
-		return nil, refused(inference.KindPaymentRefused, "the request is signed by %s, neither session %s's depositor nor its session key", signer.Hex(), id)
+	case !signer(sess, who):
+		return nil, refused(inference.KindPaymentRefused, "the request is signed by %s, neither session %s's depositor nor its session key", who.Hex(), id)
 	case !sess.Confirmed:
 		return nil, refused(inference.KindPaymentRequired, "session %s is not confirmed on chain yet; retry shortly", id)
-	case !sess.Open:
-		return nil, refused(inference.KindPaymentRequired, "session %s is closed", id)
-	case sess.Deadline.Sub(s.now()) < s.cfg.SettleMargin:
+	case sess.State != chain.SessionOpen:
+		return nil, refused(inference.KindPaymentRequired, "session %s is %s", id, sess.State)
+	case sess.Deadline < now+uint64(s.cfg.SettleMargin/time.Second):
 		return nil, refused(inference.KindPaymentRequired, "session %s ends at %s, too soon for this node to settle what it would serve; open a new one",
-			id, sess.Deadline.UTC().Format(time.RFC3339))
+			id, time.Unix(int64(sess.Deadline), 0).UTC().Format(time.RFC3339))
 	case hex.EncodeToString(sess.ModelID[:]) != a.ModelSHA256:
 		return nil, refused(inference.KindPaymentRefused, "session %s is for another model than %s", id, a.Model)
 	}
@@ -180,10 +181,10 @@ func (s *Service) Authorize(ctx context.Context, a inference.Admission) (inferen
 		return nil, refused(inference.KindOverloaded, "a request on session %s is being served; send one at a time", id)
 	case l.rec.Settling != "":
 		return nil, refused(inference.KindPaymentRequired, "session %s is being settled", id)
-	case sess.cost(most.In, most.Out).Cmp(sess.Deposit) > 0:
+	case cost(sess, most.In, most.Out).Cmp(sess.Deposit) > 0:
 		return nil, refused(inference.KindPaymentRequired, "session %s's deposit (%s) does not cover this request at most (%d input and %d output tokens in all would cost %s); lower max_tokens or open a new session",
-			id, sess.Deposit, most.In, most.Out, sess.cost(most.In, most.Out))
-	case !a.Streaming && l.rec.unreceipted(most) > sess.CreditWindow:
+			id, sess.Deposit, most.In, most.Out, cost(sess, most.In, most.Out))
+	case !a.Streaming && l.rec.unreceipted(most) > uint64(sess.CreditWindow):
 		return nil, refused(inference.KindPaymentRequired, "a whole answer of up to %d tokens exceeds session %s's credit window of %d un-receipted tokens: stream it, or open a session with a larger window",
 			l.rec.unreceipted(most), id, sess.CreditWindow)
 	}
@@ -217,7 +218,7 @@ func (s *Service) token(addr common.Address) (Token, bool) {
 type payment struct {
 	s         *Service
 	l         *ledger
-	sess      Session
+	sess      chain.Session
 	base      point // the ledger before this request
 	prompt    uint64
 	streaming bool
@@ -252,7 +253,7 @@ func (p *payment) Allow(ctx context.Context, d inference.Delivery, notify func(i
 	var timer *time.Timer
 	for {
 		p.l.mu.Lock()
-		over := p.l.rec.unreceipted(want) > p.sess.CreditWindow
+		over := p.l.rec.unreceipted(want) > uint64(p.sess.CreditWindow)
 		cur, wake := p.l.rec.Delivered, p.l.wake
 		p.l.mu.Unlock()
 		if !over {
@@ -318,12 +319,12 @@ func (s *Service) Receive(r chain.Receipt, sig []byte) error {
 	if !ok || sess.Host != s.cfg.Host {
 		return refused(inference.KindPaymentRefused, "session %s is not one this node serves", r.SessionID)
 	}
-	signer, err := s.cfg.Domain.RecoverReceipt(r, sig)
+	who, err := s.cfg.Domain.RecoverReceipt(r, sig)
 	switch {
 	case err != nil:
 		return refused(inference.KindPaymentRefused, "the receipt signature is not valid: %v", err)
-	case !sess.signer(signer):
-		return refused(inference.KindPaymentRefused, "the receipt is signed by %s, neither session %s's depositor nor its session key", signer.Hex(), r.SessionID)
+	case !signer(sess, who):
+		return refused(inference.KindPaymentRefused, "the receipt is signed by %s, neither session %s's depositor nor its session key", who.Hex(), r.SessionID)
 	}
 	got := point{In: r.InputTokens, Out: r.OutputTokens, Chain: r.OutputChain}
 	s.mu.Lock()

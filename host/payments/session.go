@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/fabnode/fabnode/host/chain"
 )
 
 // Mode says when the node requires payment.
@@ -33,27 +34,13 @@ func ParseMode(s string) (Mode, error) {
 
 func (m Mode) String() string { return [...]string{"off", "optional", "required"}[m] }
 
-// Session is an escrow session as the node's view of the chain has it.
-type Session struct {
-	ID           *big.Int
-	Depositor    common.Address
-	Host         common.Address
-	ModelID      [32]byte // the SHA-256 of the model file
-	Token        common.Address
-	SessionKey   common.Address // zero: none
-	Deposit      *big.Int
-	InputPrice   *big.Int // token base units per token
-	OutputPrice  *big.Int
-	CreditWindow uint64 // tokens the host may deliver beyond the last receipt
-	Deadline     time.Time
-	SettleBy     time.Time // Deadline + the escrow's dispute window
-	Open         bool      // neither settled nor refunded, nor closed by the client
-	Confirmed    bool      // seen in enough confirmed blocks to serve on
-}
-
-// Sessions is the node's view of the escrow's sessions.
+// Sessions is the node's view of the escrow's sessions of this host
+// (host/chain's Monitor): a session's terms and state, and the chain head
+// the view is at, whose time deadlines are measured against.
 type Sessions interface {
-	Session(id *big.Int) (Session, bool)
+	Session(id *big.Int) (chain.Session, bool)
+	OpenSessions() []chain.Session
+	Head() (number, time uint64)
 }
 
 // Token is a payment token the node accepts, and the currency its quotes
@@ -74,12 +61,12 @@ func (t Token) coversQuote(price *big.Int, quoteNanos int64) bool {
 }
 
 // cost is in × inputPrice + out × outputPrice, in the token's base units.
-func (s Session) cost(in, out uint64) *big.Int {
+func cost(s chain.Session, in, out uint64) *big.Int {
 	c := new(big.Int).Mul(new(big.Int).SetUint64(in), s.InputPrice)
 	return c.Add(c, new(big.Int).Mul(new(big.Int).SetUint64(out), s.OutputPrice))
 }
 
 // signer reports whether addr may sign for the session.
-func (s Session) signer(addr common.Address) bool {
+func signer(s chain.Session, addr common.Address) bool {
 	return addr == s.Depositor || (s.SessionKey != (common.Address{}) && addr == s.SessionKey)
 }

@@ -182,6 +182,7 @@ func TestPluginCommandsAndLiveReload(t *testing.T) {
 	writeCfg := func(price string) {
 		os.WriteFile(cfgPath, []byte(fmt.Sprintf(`node {
   data_dir     = %q
+  dev_key      = true
   plugin_watch = "0s"
 }
 model "tiny" {

@@ -32,7 +32,12 @@ admin {
 }
 
 payments {
-  currencies = ["USD", "EUR"]
+  currencies    = ["USD", "EUR"]
+  mode          = "optional"
+  tokens        = ["ETH=native:18"]
+  settle_idle   = "5m"
+  settle_margin = "2m"
+  receipt_wait  = "10s"
 }
 
 engine {

@@ -26,6 +26,7 @@ type Config struct {
 	Admin    AdminConfig    `mapstructure:"admin"`
 	Payments PaymentsConfig `mapstructure:"payments"`
 	Chain    ChainConfig    `mapstructure:"chain"`
+	P2P      P2PConfig      `mapstructure:"p2p"`
 	// Models and Plugins are labeled, repeatable blocks: model "NAME" {...}.
 	Models  map[string]ModelConfig  `mapstructure:"model"`
 	Plugins map[string]PluginConfig `mapstructure:"plugin"`
@@ -162,6 +163,56 @@ type ChainConfig struct {
 	APIURL string `mapstructure:"api_url" check:"url"`
 }
 
+// P2PConfig is the node's libp2p host (package host/p2p): discovery, the
+// quote and inference protocols, reachability. Off unless enabled.
+type P2PConfig struct {
+	Enabled bool `mapstructure:"enabled"`
+	// Listen are multiaddrs (TCP and QUIC); duplicates are dropped.
+	Listen []string `mapstructure:"listen"`
+	// Bootstrap peers, each a multiaddr ending in /p2p/<peer id>.
+	Bootstrap []string `mapstructure:"bootstrap"`
+	// Relays are static circuit relays (/p2p/<id> multiaddrs) for a node
+	// behind NAT; empty: any connected peer running the relay service.
+	Relays []string `mapstructure:"relays"`
+	// MDNS finds peers on the LAN (multicast on every interface).
+	MDNS bool `mapstructure:"mdns"`
+	// RelayService relays for peers behind NAT (and answers AutoNAT).
+	RelayService bool `mapstructure:"relay_service"`
+	// HolePunching upgrades relayed connections to direct ones (DCUtR).
+	HolePunching bool `mapstructure:"hole_punching"`
+	// NATPortMap asks the LAN's router for a port mapping (UPnP, NAT-PMP).
+	NATPortMap bool `mapstructure:"nat_port_map"`
+	// Reachability: auto (AutoNAT decides), public or private.
+	Reachability string `mapstructure:"reachability" check:"oneof=auto|public|private"`
+	// DHTMode: server (answers DHT queries), client, or auto.
+	DHTMode string `mapstructure:"dht_mode" check:"oneof=server|client|auto"`
+	// MaxConns bounds connections (the resource manager refuses past it;
+	// the connection manager trims from 3/4 of it to 1/2).
+	MaxConns        int `mapstructure:"max_conns" check:"min=4,max=1000000"`
+	MaxConnsPerPeer int `mapstructure:"max_conns_per_peer" check:"min=1,max=1024"`
+	// MaxStreamsPerPeer bounds one peer's streams of all protocols.
+	MaxStreamsPerPeer int `mapstructure:"max_streams_per_peer" check:"min=8,max=1000000"`
+	// MaxRequestsPerPeer bounds one peer's concurrent inference (and
+	// quote) streams; the rest are reset.
+	MaxRequestsPerPeer int `mapstructure:"max_requests_per_peer" check:"min=1,max=1024"`
+	// MaxMemory bounds what the libp2p stack reserves; 0 = scaled to the
+	// machine.
+	MaxMemory ByteSize `mapstructure:"max_memory" check:"min=0"`
+	// MaxFrameBytes bounds every protocol frame read.
+	MaxFrameBytes ByteSize `mapstructure:"max_frame_bytes" check:"min=4KiB,max=64MiB"`
+	// FrameTimeout bounds a request frame's arrival; WriteTimeout each
+	// frame the node writes (a client that stops reading is gone).
+	FrameTimeout time.Duration `mapstructure:"frame_timeout" check:"min=10ms"`
+	WriteTimeout time.Duration `mapstructure:"write_timeout" check:"min=10ms"`
+	// AnnounceInterval: how often the node announces its models, prices
+	// and free slots; announcements older than AnnounceTTL are dropped.
+	AnnounceInterval time.Duration `mapstructure:"announce_interval" check:"min=100ms"`
+	AnnounceTTL      time.Duration `mapstructure:"announce_ttl" check:"min=1s"`
+	// ReprovideInterval: how often each model's DHT provider record is put
+	// again (records expire after 48h).
+	ReprovideInterval time.Duration `mapstructure:"reprovide_interval" check:"min=1m,max=47h"`
+}
+
 type EngineConfig struct {
 	Threads        int    `mapstructure:"threads" check:"min=0,max=4096"` // 0 = auto
 	Parallel       int    `mapstructure:"parallel" check:"min=1,max=256"` // slots per model
@@ -224,6 +275,15 @@ func Default() *Config {
 		},
 		Payments: PaymentsConfig{Currencies: []string{"USD"}, Mode: "off",
 			SettleIdle: 10 * time.Minute, SettleMargin: 10 * time.Minute, ReceiptWait: 30 * time.Second},
+		P2P: P2PConfig{
+			Listen:       []string{"/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"},
+			MDNS:         true,
+			HolePunching: true,
+			Reachability: "auto", DHTMode: "server",
+			MaxConns: 256, MaxConnsPerPeer: 8, MaxStreamsPerPeer: 256, MaxRequestsPerPeer: 8,
+			MaxFrameBytes: 1 << 20, FrameTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+			AnnounceInterval: 30 * time.Second, AnnounceTTL: 2 * time.Minute, ReprovideInterval: 12 * time.Hour,
+		},
 		Engine: EngineConfig{
 			Parallel:    4,
 			BatchSize:   512,

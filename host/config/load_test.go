@@ -56,6 +56,13 @@ func TestLoadFull(t *testing.T) {
 					"nested": map[string]any{"on": true}},
 				MemoryLimit: 32 << 20, Timeout: 250 * time.Millisecond, MaxOutputBytes: 4096, PoolSize: 2},
 		},
+		P2P: P2PConfig{Enabled: true, Listen: []string{"/ip4/0.0.0.0/tcp/4101", "/ip4/0.0.0.0/udp/4101/quic-v1"},
+			Bootstrap:    []string{"/ip4/192.0.2.1/tcp/4001/p2p/16Uiu2HAmKTR6p9uaFJPdL8jY7Kgke3mWzPkrW62fT6DN6r9GYnAo"},
+			Relays:       []string{"/ip4/192.0.2.2/tcp/4001/p2p/16Uiu2HAmKTR6p9uaFJPdL8jY7Kgke3mWzPkrW62fT6DN6r9GYnAo"},
+			RelayService: true, NATPortMap: true, Reachability: "private", DHTMode: "client",
+			MaxConns: 64, MaxConnsPerPeer: 4, MaxStreamsPerPeer: 128, MaxRequestsPerPeer: 2, MaxMemory: 512 << 20,
+			MaxFrameBytes: 256 << 10, FrameTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second,
+			AnnounceInterval: time.Minute, AnnounceTTL: 5 * time.Minute, ReprovideInterval: 6 * time.Hour},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got  %+v\nwant %+v", cfg, want)

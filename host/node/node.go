@@ -25,6 +25,7 @@ import (
 	"github.com/fabnode/fabnode/host/identity"
 	"github.com/fabnode/fabnode/host/inference"
 	"github.com/fabnode/fabnode/host/models"
+	"github.com/fabnode/fabnode/host/p2p"
 	"github.com/fabnode/fabnode/host/plugin"
 	"github.com/fabnode/fabnode/host/plugin/cache"
 	"github.com/fabnode/fabnode/host/service"
@@ -42,6 +43,7 @@ type Node struct {
 	Inference *inference.Service // the request path every transport runs
 	API       *api.Server        // the public HTTP transport
 	Admin     *api.Admin         // operator endpoints, on their own listener
+	P2P       *p2p.Service       // the libp2p host (p2p.enabled; host/node/p2p.go); nil when off
 	// Key is the node's identity: its Ethereum account, whose address
 	// verifies the commitments it signs.
 	Key *identity.Key
@@ -101,6 +103,9 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 		TrustUserField: cfg.API.TrustUserField,
 	}, n.Inference, log)
 	n.Admin = &api.Admin{ReloadPlugin: n.ReloadPlugin}
+	if n.P2P, err = newP2P(n); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -230,6 +235,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	if err != nil {
 		closeChain()
 		return err
+	}
+	if n.P2P != nil {
+		svcs = append(svcs, n.P2P)
 	}
 	svcs = append(svcs, admin, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))
 	if err := n.services.Start(ctx, svcs...); err != nil {

@@ -23,6 +23,6 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), modelCmd(), pluginCmd(), benchCmd(), versionCmd(), keyCmd(), chainCmd(), earningsCmd())
+	root.AddCommand(serveCmd(), modelCmd(), pluginCmd(), benchCmd(), versionCmd(), keyCmd(), chainCmd(), earningsCmd(), p2pCmd(), clientCmd())
 	return root
 }

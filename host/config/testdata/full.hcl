@@ -53,6 +53,30 @@ engine {
   idle_unload     = "15m"
 }
 
+p2p {
+  enabled               = true
+  listen                = ["/ip4/0.0.0.0/tcp/4101", "/ip4/0.0.0.0/udp/4101/quic-v1"]
+  bootstrap             = ["/ip4/192.0.2.1/tcp/4001/p2p/16Uiu2HAmKTR6p9uaFJPdL8jY7Kgke3mWzPkrW62fT6DN6r9GYnAo"]
+  relays                = ["/ip4/192.0.2.2/tcp/4001/p2p/16Uiu2HAmKTR6p9uaFJPdL8jY7Kgke3mWzPkrW62fT6DN6r9GYnAo"]
+  mdns                  = false
+  relay_service         = true
+  hole_punching         = false
+  nat_port_map          = true
+  reachability          = "private"
+  dht_mode              = "client"
+  max_conns             = 64
+  max_conns_per_peer    = 4
+  max_streams_per_peer  = 128
+  max_requests_per_peer = 2
+  max_memory            = "512MiB"
+  max_frame_bytes       = "256KiB"
+  frame_timeout         = "5s"
+  write_timeout         = "15s"
+  announce_interval     = "1m"
+  announce_ttl          = "5m"
+  reprovide_interval    = "6h"
+}
+
 model "Qwen2.5-0.5B" {
   path          = "models/qwen.gguf"
   url           = "https://example.com/qwen.gguf"

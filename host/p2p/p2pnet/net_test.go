@@ -1,0 +1,199 @@
+package p2pnet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	ethcrypto "github.com/ethereum/go-ethereum/crypto"
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p"
+	lcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/fabnode/fabnode/host/p2p/wire"
+)
+
+var loopback = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
+
+func newKey(t testing.TB) lcrypto.PrivKey {
+	t.Helper()
+	k, err := ethcrypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := wire.PrivKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pk
+}
+
+func newNet(t testing.TB, edit func(*Options)) *Net {
+	t.Helper()
+	o := Options{Listen: loopback, Registerer: prometheus.NewRegistry()}
+	if edit != nil {
+		edit(&o)
+	}
+	n, err := New(o, newKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+func addrOf(n *Net) string {
+	return n.Host.Addrs()[0].String() + "/p2p/" + n.Host.ID().String()
+}
+
+func waitFor(t testing.TB, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+	}
+}
+
+// go-libp2p panics on the same QUIC address twice; the node drops the
+// duplicate instead, and names bad entries by key and index.
+func TestListenAddressesAreDeduplicated(t *testing.T) {
+	n := newNet(t, func(o *Options) {
+		o.Listen = []string{"/ip4/127.0.0.1/udp/0/quic-v1", "/ip4/127.0.0.1/udp/0/quic-v1", "/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0"}
+	})
+	var direct int
+	for _, a := range n.Host.Network().ListenAddresses() {
+		if !strings.Contains(a.String(), "p2p-circuit") {
+			direct++
+		}
+	}
+	if got := direct; got != 2 {
+		t.Errorf("%d listen addresses: %v", got, n.Host.Network().ListenAddresses())
+	}
+	_, err := New(Options{Listen: []string{"/ip4/127.0.0.1/tcp/0", "/ip4/1.2.3/tcp/1"}, Bootstrap: []string{"/ip4/127.0.0.1/tcp/1"}, DHTMode: "full"}, newKey(t))
+	for _, want := range []string{`p2p.listen[1] "/ip4/1.2.3/tcp/1" is not a multiaddr`, `p2p.bootstrap[0] "/ip4/127.0.0.1/tcp/1": it must end in /p2p/<peer id>`, `p2p.dht_mode "full"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in %v", want, err)
+		}
+	}
+}
+
+// A rogue peer publishes announcements that are forged (naming another
+// peer, or replaying another's envelope), stale, from the future,
+// oversized and unsigned: every receiver drops each one and keeps the
+// honest host's, and the rogue's own valid one still gets through.
+func TestAnnouncementsForgedAndStaleAreDropped(t *testing.T) {
+	ttl := 10 * time.Second
+	host := newNet(t, func(o *Options) { o.AnnounceTTL = ttl })
+	recv := newNet(t, func(o *Options) { o.AnnounceTTL = ttl; o.Bootstrap = []string{addrOf(host)} })
+
+	// The rogue speaks gossipsub without fabnode's validator.
+	rogueKey := newKey(t)
+	rh, err := libp2p.New(libp2p.Identity(rogueKey), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableMetrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rh.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rps, err := pubsub.NewGossipSub(ctx, rh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := rps.Join(wire.AnnounceTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsub, _ := rt.Subscribe()
+	for _, n := range []*Net{host, recv} {
+		if err := rh.Connect(ctx, peer.AddrInfo{ID: n.Host.ID(), Addrs: n.Host.Addrs()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "topic peers", 10*time.Second, func() bool {
+		return len(rt.ListPeers()) == 2 && len(host.TopicPeers()) == 2 && len(recv.TopicPeers()) == 2
+	})
+
+	sum := sha256.Sum256([]byte("model"))
+	model := wire.AnnouncedModel{Name: "tiny", SHA256: hex.EncodeToString(sum[:]), Slots: 2, Free: 2,
+		Price: &wire.Price{InputNanosPerToken: 100, OutputNanosPerToken: 300, Currency: "USD"}}
+	// The first messages on a new gossipsub link can be lost, as in the
+	// field: hosts repeat theirs, and so does this test until it arrives.
+	republish := func(what string, publish func() error, arrived func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !arrived(); time.Sleep(100 * time.Millisecond) {
+			if err := publish(); err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never arrived", what)
+			}
+		}
+	}
+	republish("the host's announcement", func() error {
+		return host.Publish(ctx, wire.Announcement{Models: []wire.AnnouncedModel{model}})
+	}, func() bool { _, ok := recv.Announcements.Get(host.Host.ID()); return ok })
+	// The rogue captured the host's envelope from the topic.
+	m, err := rsub.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	captured := m.Data
+
+	rogue, _ := peer.IDFromPrivateKey(rogueKey)
+	seal := func(a wire.Announcement) []byte {
+		b, err := a.Seal(rogueKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cheap := model
+	cheap.Price = &wire.Price{Currency: "USD"}
+	// The rogue's link is up: its own valid announcement reaches both.
+	republish("the rogue's announcement", func() error {
+		return rt.Publish(ctx, seal(wire.Announcement{Peer: rogue.String(), UnixMillis: time.Now().UnixMilli(), Models: []wire.AnnouncedModel{cheap}}))
+	}, func() bool {
+		_, ok1 := recv.Announcements.Get(rogue)
+		_, ok2 := host.Announcements.Get(rogue)
+		return ok1 && ok2
+	})
+	now := time.Now()
+	bad := map[string][]byte{
+		"forged":          seal(wire.Announcement{Peer: host.Host.ID().String(), UnixMillis: now.UnixMilli(), Models: []wire.AnnouncedModel{cheap}}),
+		"stale":           seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(-time.Minute).UnixMilli()}),
+		"from the future": seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(time.Hour).UnixMilli()}),
+		"oversized":       seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.UnixMilli(), APIURL: strings.Repeat("x", 100<<10)}),
+		"bad signature":   []byte("not an envelope"),
+	}
+	for _, b := range bad {
+		if err := rt.Publish(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rt.Publish(ctx, captured); err != nil { // a replay: signed by the host, published by the rogue
+		t.Fatal(err)
+	}
+	for _, n := range []*Net{host, recv} {
+		waitFor(t, "every drop counted", 10*time.Second, func() bool {
+			return n.Dropped("forged") == 2 && n.Dropped("stale") == 1 && n.Dropped("from the future") == 1 &&
+				n.Dropped("oversized") == 1 && n.Dropped("bad signature") == 1
+		})
+		if got := testutil.ToFloat64(n.metrics.announcements.WithLabelValues("forged")); got != 2 {
+			t.Errorf("metric fabnode_p2p_announcements_total{result=forged} = %v", got)
+		}
+	}
+	e, _ := recv.Announcements.Get(host.Host.ID())
+	if p := e.Announcement.Models[0].Price; p.OutputNanosPerToken != 300 {
+		t.Errorf("the host's announcement was replaced: %+v", p)
+	}
+	if l := recv.Announcements.List(); len(l) != 2 {
+		t.Errorf("entries %v", l)
+	}
+}

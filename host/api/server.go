@@ -173,6 +173,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"status": "ok", "version": s.cfg.Version, "uptime_seconds": int(time.Since(s.started).Seconds()), "models": ms,
+		"node_key": s.cfg.NodeKey, // the account that signs this node's commitments and is paid in its sessions
 	})
 }
 

@@ -262,7 +262,10 @@ func (s *Service) run(ctx context.Context, req *Request, caller Caller, sink Sin
 	if res.Cache == CacheMiss && out.blocked == "" && (res.Finish == engine.FinishStop || res.Finish == engine.FinishLength) {
 		cached.remember(res.Finish, embedding)
 	}
+	var refused *Error
 	switch {
+	case errors.As(out.stopped, &refused):
+		return refused // the payment step ended it (a credit window with no receipt)
 	case res.Finish == engine.FinishCancelled:
 		return ended(ctx, errors.Join(out.stopped, ctx.Err()))
 	case res.Finish == engine.FinishError:

@@ -3,14 +3,17 @@ package node
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/fabnode/fabnode/host/chain"
+	"github.com/fabnode/fabnode/host/chain/bindings"
 	"github.com/fabnode/fabnode/host/config"
 	"github.com/fabnode/fabnode/host/payments"
 	"github.com/fabnode/fabnode/host/service"
@@ -81,14 +84,14 @@ func (n *Node) openPayments(c *chain.Chain) (*payments.Service, []service.Servic
 	}
 	svc, err := payments.New(payments.Config{
 		Mode: mode, Host: n.Key.Address(), Domain: chain.Domain{ChainID: c.Config.ChainID, Escrow: c.Config.Escrow},
-		Tokens: tokens, SettleMargin: cfg.SettleMargin, ReceiptWait: cfg.ReceiptWait,
+		Tokens: tokens, SettleMargin: cfg.SettleMargin, ReceiptWait: cfg.ReceiptWait, HostOf: sessionHost(c),
 	}, c.Monitor, store, n.Log)
 	if err != nil {
 		store.Close()
 		return nil, nil, err
 	}
 	settler := payments.NewSettler(svc, c.Tx, n.Key.PrivateKey(), payments.SettlerConfig{Idle: cfg.SettleIdle, Margin: cfg.SettleMargin})
-	every := min(max(cfg.SettleIdle/4, time.Second), 30*time.Second)
+	every := min(max(min(cfg.SettleIdle, cfg.SettleMargin)/4, time.Second), 5*time.Second)
 	n.Log.Info("payments", "mode", mode, "tokens", len(tokens), "escrow", c.Config.Escrow.Hex())
 	return svc, []service.Service{
 		&service.Func{ServiceName: "payments store", OnStop: func(context.Context) error { return store.Close() }},
@@ -98,4 +101,23 @@ func (n *Node) openPayments(c *chain.Chain) (*payments.Service, []service.Servic
 			}
 		}),
 	}, nil
+}
+
+// sessionHost reads a session's host from the escrow (getSession); a
+// session that does not exist has a zero depositor.
+func sessionHost(c *chain.Chain) func(ctx context.Context, id *big.Int) (common.Address, bool, error) {
+	escrow := bindings.NewSessionEscrow()
+	return func(ctx context.Context, id *big.Int) (common.Address, bool, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		out, err := c.Client.CallContract(ctx, ethereum.CallMsg{To: &c.Config.Escrow, Data: escrow.PackGetSession(id)}, nil)
+		if err != nil {
+			return common.Address{}, false, err
+		}
+		s, err := escrow.UnpackGetSession(out)
+		if err != nil {
+			return common.Address{}, false, err
+		}
+		return s.Host, s.Depositor != (common.Address{}), nil
+	}
 }

@@ -28,6 +28,12 @@ type serving struct {
 
 func serveNode(t *testing.T, edit func(cfg *config.Config)) *serving {
 	t.Helper()
+	return serveNodeWith(t, edit, nil)
+}
+
+// serveNodeWith is serveNode with a hook between New and Serve.
+func serveNodeWith(t *testing.T, edit func(cfg *config.Config), built func(n *node.Node)) *serving {
+	t.Helper()
 	dir := t.TempDir()
 	model := filepath.Join(dir, "tiny.gguf")
 	if _, err := modelgen.Generate(modelgen.Presets["tiny"], model); err != nil {
@@ -47,6 +53,9 @@ func serveNode(t *testing.T, edit func(cfg *config.Config)) *serving {
 	n, err := node.New(cfg, plugintest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if built != nil {
+		built(n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := n.Prepare(ctx, nil); err != nil {

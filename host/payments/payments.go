@@ -38,6 +38,11 @@ type Config struct {
 	// ReceiptWait is how long a stream waits for a receipt once its
 	// un-receipted tokens reach the credit window (default 30 s).
 	ReceiptWait time.Duration
+	// HostOf, when set, reads from the escrow which host a session names
+	// (ok false when there is no such session), for sessions the node's
+	// view does not hold because they are another host's: those are
+	// refused as foreign (403) rather than unknown (402).
+	HostOf func(ctx context.Context, id *big.Int) (host common.Address, ok bool, err error)
 }
 
 // Service is the payment step. It implements inference.Payments.
@@ -133,6 +138,11 @@ func (s *Service) Authorize(ctx context.Context, a inference.Admission) (inferen
 	}
 	id := creds.Session
 	sess, ok := s.sessions.Session(id)
+	if !ok && s.cfg.HostOf != nil {
+		if host, exists, err := s.cfg.HostOf(ctx, id); err == nil && exists && host != s.cfg.Host {
+			return nil, refused(inference.KindPaymentRefused, "session %s is for another host", id)
+		}
+	}
 	switch {
 	case !ok:
 		return nil, refused(inference.KindPaymentRequired, "session %s is not known to this node: not opened on its escrow, or not seen yet", id)

@@ -146,15 +146,14 @@ func (st *Settler) check(l *ledger, now uint64) (*due, error) {
 			return nil, err
 		}
 	}
-	claim := l.rec.Receipt != nil || l.rec.Delivered != (point{})
 	deadline := now+uint64(st.cfg.Margin/time.Second) >= sess.Deadline
 	idle := st.p.now().Sub(l.rec.LastUsed) >= st.cfg.Idle
-	if !claim || now > sess.SettleBy || !(deadline || idle) {
+	if now > sess.SettleBy || !(deadline || idle) {
 		return nil, nil
 	}
-	entry, err := st.settlement(l, sess)
-	if err != nil {
-		return nil, err
+	entry, claim, err := st.settlement(l, sess)
+	if err != nil || !claim {
+		return nil, err // nothing countersigned and nothing within the window: nothing to settle
 	}
 	return &due{l: l, entry: entry}, nil
 }
@@ -163,7 +162,7 @@ func (st *Settler) check(l *ledger, now uint64) (*due, error) {
 // for what was delivered beyond it, a checkpoint of at most the credit
 // window, signed now: a checkpoint handed out earlier could be submitted
 // by anyone after the deadline.
-func (st *Settler) settlement(l *ledger, sess chain.Session) (bindings.SessionEscrowSettlement, error) {
+func (st *Settler) settlement(l *ledger, sess chain.Session) (_ bindings.SessionEscrowSettlement, claim bool, _ error) {
 	r := chain.Receipt{SessionID: l.id}
 	var rsig []byte
 	var got point
@@ -180,14 +179,14 @@ func (st *Settler) settlement(l *ledger, sess chain.Session) (bindings.SessionEs
 		}
 	}
 	if best == nil {
-		return chain.NewSettlement(r, rsig, nil, nil), nil
+		return chain.NewSettlement(r, rsig, nil, nil), l.rec.Receipt != nil, nil
 	}
 	cp := chain.Checkpoint{SessionID: l.id, InputTokens: best.In, OutputTokens: best.Out, OutputChain: best.Chain, PrevChain: got.Chain}
 	sig, err := st.p.cfg.Domain.SignCheckpoint(cp, st.key)
 	if err != nil {
-		return bindings.SessionEscrowSettlement{}, err
+		return bindings.SessionEscrowSettlement{}, false, err
 	}
-	return chain.NewSettlement(r, rsig, &cp, sig), nil
+	return chain.NewSettlement(r, rsig, &cp, sig), true, nil
 }
 
 // send records one batch's job in its ledgers, then submits it.

@@ -389,3 +389,43 @@ func nodeAddress(t *testing.T, url string) common.Address {
 	}
 	return common.HexToAddress(h.NodeKey)
 }
+
+// A receipt the node did not deliver (a chain that is not its own, or
+// counts it never reached) and one signed by a stranger are refused; the
+// countersigned state stays where it was.
+func TestReceiptsMustNameWhatWasDelivered(t *testing.T) {
+	p := servePaid(t, nil)
+	id := p.open(t, p.n.Key.Address(), 256, common.Address{})
+	s := client.NewSession(id, p.wallet.Domain(), devchain.Client, p.url)
+	if _, err := chat(t, s, chatBody(6)); err != nil {
+		t.Fatal(err)
+	}
+	good := s.Receipted()
+	status := func(err error) int {
+		var ce *client.Error
+		if errors.As(err, &ce) {
+			return ce.Status
+		}
+		t.Fatalf("not a refusal: %v", err)
+		return 0
+	}
+	forged := good
+	forged.OutputChain[0] ^= 1
+	if got := status(s.Receipt(context.Background(), forged)); got != 400 {
+		t.Errorf("a receipt of another output chain: %d, want 400", got)
+	}
+	more := good
+	more.OutputTokens += 5
+	if got := status(s.Receipt(context.Background(), more)); got != 400 {
+		t.Errorf("a receipt beyond what was delivered: %d, want 400", got)
+	}
+	stranger, _ := crypto.GenerateKey()
+	other := client.NewSession(id, p.wallet.Domain(), stranger, p.url)
+	if got := status(other.Receipt(context.Background(), good)); got != 403 {
+		t.Errorf("a stranger's receipt: %d, want 403", got)
+	}
+	// The good one again is accepted (idempotent).
+	if err := s.Receipt(context.Background(), good); err != nil {
+		t.Fatalf("the same receipt again: %v", err)
+	}
+}

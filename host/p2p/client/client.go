@@ -577,12 +577,17 @@ func (c *Client) open(ctx context.Context, p peer.ID, proto protocol.ID) (networ
 	if wait <= 0 {
 		wait = 5 * time.Second
 	}
-	for deadline := time.Now().Add(wait); !c.Net.DirectConn(p) && time.Now().Before(deadline); {
+	// A relayed connection carries little (the relay's limits): hole
+	// punching may upgrade it; if not, the request runs over the relay.
+	for deadline := time.Now().Add(wait / 2); !c.Net.DirectConn(p) && time.Now().Before(deadline); {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+	if !c.Net.DirectConn(p) {
+		c.Net.Direct(ctx, p, wait/2)
 	}
 	st, err := c.Net.Host.NewStream(network.WithAllowLimitedConn(ctx, "inference"), p, proto)
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
-	"github.com/libp2p/go-libp2p"
 	lcrypto "github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
@@ -24,8 +24,8 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
-	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/fabnode/fabnode/host/p2p/wire"
@@ -422,4 +422,6 @@ func (n *Net) Close() error {
 func (n *Net) Context() context.Context { return n.ctx }
 
 // routingDiscovery is the DHT as a rendezvous for pubsub topics.
-func (n *Net) routingDiscovery() *drouting.RoutingDiscovery { return drouting.NewRoutingDiscovery(n.DHT) }
+func (n *Net) routingDiscovery() *drouting.RoutingDiscovery {
+	return drouting.NewRoutingDiscovery(n.DHT)
+}

@@ -1,8 +1,10 @@
 package p2pnet
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -132,6 +134,39 @@ func (n *Net) DirectConn(p peer.ID) bool {
 		}
 	}
 	return false
+}
+
+// Direct tries for a direct connection to p when the host has only
+// relayed ones, within wait: it closes them and dials p again, through
+// the relay if need be. A peer starts hole punching (DCUtR) when a relayed
+// connection comes in, but only once per connection and only when it
+// already knows a public address of its own, so a relayed connection made
+// early (by the DHT, say) is never upgraded. It reports whether a direct
+// connection exists at the end.
+func (n *Net) Direct(ctx context.Context, p peer.ID, wait time.Duration) bool {
+	if n.DirectConn(p) {
+		return true
+	}
+	conns := n.Host.Network().ConnsToPeer(p)
+	if !n.opts.HolePunching || len(conns) == 0 {
+		return false
+	}
+	for _, c := range conns {
+		_ = c.Close()
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	if err := n.Host.Connect(network.WithAllowLimitedConn(ctx, "hole punching"), n.Host.Peerstore().PeerInfo(p)); err != nil {
+		return false
+	}
+	for !n.DirectConn(p) {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	return true
 }
 
 func strs[T interface{ String() string }](l []T) []string {

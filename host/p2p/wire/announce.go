@@ -16,10 +16,10 @@ import (
 // AnnounceDomain), so any receiver can check that the peer it names
 // signed it, whoever relayed it.
 type Announcement struct {
-	Peer   string          `json:"peer"`              // the signer's peer id
+	Peer   string           `json:"peer"`              // the signer's peer id
 	Models []AnnouncedModel `json:"models"`            //
-	APIURL string          `json:"api_url,omitempty"` // the host's public HTTP API, if it has one
-	Addrs  []string        `json:"addrs,omitempty"`   // multiaddrs it is reachable at
+	APIURL string           `json:"api_url,omitempty"` // the host's public HTTP API, if it has one
+	Addrs  []string         `json:"addrs,omitempty"`   // multiaddrs it is reachable at
 	// UnixMillis is when it was signed: receivers drop announcements older
 	// than their TTL or from the future.
 	UnixMillis int64 `json:"ts"`

@@ -54,7 +54,14 @@ bare() { # label [extra flags]
 }
 
 cat > "$WORK/bench.hcl" <<HCL
+node {
+  data_dir = "$PWD/$WORK/data"
+  dev_key  = true
+}
 api { listen = "127.0.0.1:$FAB_PORT" }
+# config.hcl's pricing plugin quotes in ETH (its payment token); the bench
+# runs without a chain, so that currency is accepted outright.
+payments { currencies = ["USD", "ETH"] }
 log { level = "warn" }
 engine {
   parallel     = $SLOTS
@@ -65,8 +72,8 @@ model "bench" { path = "$PWD/$MODEL" }
 HCL
 make -s plugins
 { cat "$WORK/bench.hcl"
-  sed -n '/^plugin "/,$p' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
-  printf 'node {\n  data_dir = "%s"\n}\n' "$PWD/$WORK/data"
+  # config.hcl's plugin blocks (each from `plugin "` to its closing brace)
+  awk '/^plugin "/ { on = 1 } on { print } on && /^}/ { on = 0 }' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
 } > "$WORK/bench-plugins.hcl"
 
 serve_and_run() { # label config

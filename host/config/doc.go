@@ -11,7 +11,8 @@
 //  4. command-line flags the CLI binds to keys (a flag wins only when the
 //     user set it; its default never masks the file or env).
 //
-// Layers 1–4 for the fixed sections (node, log, api, engine) go through
+// Layers 1–4 for the fixed sections (node, log, api, engine, admin,
+// payments, chain, p2p) go through
 // github.com/spf13/viper, with Codec registered as viper's "hcl" codec
 // (viper 1.21 has no HCL decoder). The labeled, repeatable blocks
 // model "NAME" { ... } and plugin "NAME" { ... } are file-only and read

@@ -8,7 +8,8 @@
 # interleave, and each ratio is the median of its per-round ratios.
 #
 # Environment: BENCH_ROUNDS (3), BENCH_TOKENS (128), BENCH_REQUESTS (per
-# stream, 4), BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1, SKIP_PORTABLE=1.
+# stream, 4), BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1, SKIP_PORTABLE=1,
+# SKIP_P2P=1, BENCH_P2P_ITERATIONS (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -165,3 +166,11 @@ awk -F'\t' '
     ratio("fabnode / ollama, 8 streams TTFT p50 (lower is better)", ttft, "fabnode", 8, "ollama", 8)
     if (ns) printf "%-62s %s ms (median of %d)\n", "plugin hot swap (reload, validate, self-test, switch)", median(swaps, ns), ns
   }' "$RESULTS"
+
+# libp2p against HTTP on the same node, and a client's cold start to its
+# first token (host/p2p's benchmarks; BENCHMARKS.md "libp2p").
+if [ "${SKIP_P2P:-0}" != 1 ]; then
+  echo
+  echo "# libp2p / HTTP on one node: go test ./host/p2p -bench 'Transports|ColdStart'"
+  ${GO:-go} test ./host/p2p -run '^$' -bench 'Transports|ColdStart' -benchtime "${BENCH_P2P_ITERATIONS:-6}x" | grep -E '^(Benchmark|ok|FAIL)'
+fi

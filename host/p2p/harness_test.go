@@ -34,8 +34,7 @@ var loopback = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
 
 // shared is a directory removed when the tests end (plugintest's, where
 // it puts the plugins it builds): the generated models and the nodes'
-// shared data directory, whose wasm compilation cache makes each node's
-// start quick.
+// shared wasm compilation cache.
 func shared(t testing.TB, sub string) string {
 	t.Helper()
 	d := filepath.Join(filepath.Dir(plugintest.Build(t, "../../plugins/pricing")), "p2p-test", sub)
@@ -47,8 +46,9 @@ func shared(t testing.TB, sub string) string {
 
 var modelsMu sync.Mutex
 
-// modelPath is a generated model: "a" (the tiny preset) or "b" (the same
-// shape, another seed, so another SHA-256), made once.
+// modelPath is a generated model: "a" (the tiny preset), "b" (the same
+// shape, another seed, so another SHA-256) or "bench" (the bench preset),
+// made once.
 func modelPath(t testing.TB, name string) string {
 	t.Helper()
 	modelsMu.Lock()
@@ -59,6 +59,9 @@ func modelPath(t testing.TB, name string) string {
 	}
 	spec := modelgen.Presets["tiny"]
 	spec.Seed = map[string]uint64{"a": 1, "b": 7}[name]
+	if name == "bench" {
+		spec = modelgen.Presets["bench"] // the one make bench measures
+	}
 	if _, err := modelgen.Generate(spec, p); err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +81,24 @@ type host struct {
 // proof plugins; edit may change the config before the node is built.
 func startHost(t testing.TB, model string, edit func(cfg *config.Config)) *host {
 	t.Helper()
+	return startHostWith(t, model, edit, nil)
+}
+
+// startHostWith is startHost with built, when not nil, called with the
+// node before it starts.
+func startHostWith(t testing.TB, model string, edit func(cfg *config.Config), built func(*node.Node)) *host {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Default()
-	// The data directory is shared for its wasm compilation cache; each
-	// node has its own key and admin socket.
-	cfg.Node.DataDir = shared(t, "data")
-	cfg.Node.Keystore = filepath.Join(dir, "keystore")
-	cfg.Admin.Listen = "unix:" + filepath.Join(dir, "admin.sock")
+	// Each node has its own data directory; they share the wasm
+	// compilation cache, which makes each start quick.
+	cfg.Node.DataDir = filepath.Join(dir, "data")
+	if err := os.MkdirAll(cfg.Node.DataDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(shared(t, "wasm-cache"), filepath.Join(cfg.Node.DataDir, "wasm-cache")); err != nil {
+		t.Fatal(err)
+	}
 	cfg.Node.PluginWatch = 0
 	cfg.Node.DevKey = true
 	cfg.Engine.ContextSize, cfg.Engine.Parallel = 1024, 2
@@ -106,6 +120,9 @@ func startHost(t testing.TB, model string, edit func(cfg *config.Config)) *host 
 	n, err := node.New(cfg, plugintest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if built != nil {
+		built(n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := n.Prepare(ctx, nil); err != nil {

@@ -109,7 +109,7 @@ func adminGet(target *adminTarget, path string, v any) ([]byte, error) {
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotFound:
-		return nil, fmt.Errorf("the node serves no %s: it runs without p2p (p2p.enabled = false) or predates it", path)
+		return nil, fmt.Errorf("the node's admin listener serves no %s: the node runs without p2p (p2p.enabled = false), or without the p2p admin routes", path)
 	default:
 		var e struct {
 			Error any `json:"error"`

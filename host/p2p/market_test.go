@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -71,6 +73,20 @@ func TestMarket(t *testing.T) {
 		}
 		if e, _ := c.Net.Announcements.Get(id(h3)); e.Announcement.Models[0].SHA256 != shaB {
 			t.Errorf("h3 announces %s", e.Announcement.Models[0].SHA256)
+		}
+	})
+
+	t.Run("libp2p metrics in the node's registry", func(t *testing.T) {
+		resp, err := http.Get(h1.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{"libp2p_swarm_", "libp2p_rcmgr_", "fabnode_p2p_peers ", `fabnode_p2p_announcements_total{result="accepted"}`} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("/metrics has no %s", want)
+			}
 		}
 	})
 
@@ -227,4 +243,26 @@ func TestMarket(t *testing.T) {
 		}
 		t.Logf("h2 died after %d pieces (%q); h1 answered all %d tokens", dead.Pieces, dead.Text, res.End.Usage.CompletionTokens)
 	})
+}
+
+// A shutdown lets a libp2p stream in flight finish before the node stops.
+func TestShutdownDrainsStreams(t *testing.T) {
+	h := startHost(t, "a", nil)
+	c := newClient(t, h)
+	cd := c.Candidate(context.Background(), h.n.P2P.ID(), "")
+	stopped := make(chan struct{})
+	var once atomic.Bool
+	a := c.Stream(context.Background(), cd, client.Request{Body: chatBody("A story, please.", 300)}, client.Handler{OnText: func(peer.ID, string) {
+		if once.CompareAndSwap(false, true) {
+			go func() { h.stop(); close(stopped) }() // SIGTERM, in effect
+		}
+	}})
+	<-stopped
+	if a.Err != nil || a.End == nil || a.End.Finish != "length" || a.End.Usage.CompletionTokens != 300 {
+		t.Fatalf("the stream did not finish whole: %v %+v", a.Err, a.End)
+	}
+	if err := <-h.done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	h.done <- nil // for the cleanup
 }

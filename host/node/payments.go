@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +77,7 @@ func (n *Node) openPayments(c *chain.Chain) (*payments.Service, []service.Servic
 	if len(tokens) == 0 {
 		return nil, nil, fmt.Errorf("payments.mode = %q but payments.tokens is empty: name the tokens sessions may pay in", cfg.Mode)
 	}
-	store, err := payments.OpenStore(filepath.Join(n.Config.Node.DataDir, fmt.Sprintf("payments-%s.db", c.Config.ChainID)))
+	store, err := openPaymentsStore(n.Config.Node.DataDir, c, n.Log) // one per chain id and genesis (paymentstore.go)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -161,6 +161,11 @@ type ChainConfig struct {
 	RPCTimeout time.Duration `mapstructure:"rpc_timeout" check:"min=0"`
 	// APIURL is the public URL `fabnode chain register` registers.
 	APIURL string `mapstructure:"api_url" check:"url"`
+	// Dev runs a development chain for this node (`make run`): serve starts
+	// fabnode-devchain on rpc's loopback port (default 8545), a new chain
+	// in memory each run, funds the node's account and registers it
+	// (host/node/devchain.go).
+	Dev bool `mapstructure:"dev"`
 }
 
 // P2PConfig is the node's libp2p host (package host/p2p): discovery, the

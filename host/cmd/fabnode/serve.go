@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -93,11 +94,19 @@ missing, loads the default model and listens.`,
 		if err := n.Prepare(ctx, os.Stderr); err != nil {
 			return err
 		}
+		// chain.dev (make run): a development chain as a child process, the
+		// node registered on it; it stops after the node (host/node/devchain.go).
+		dev, err := n.StartDevChain(ctx, os.Stderr)
+		if err != nil {
+			return err
+		}
+		defer dev.Close()
 		ln, err := net.Listen("tcp", cfg.API.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.API.Listen, err)
 		}
-		return n.Serve(ctx, ln, grace)
+		err = n.Serve(dev.Context(ctx), ln, grace)
+		return errors.Join(err, dev.Close())
 	}
 	return cmd
 }

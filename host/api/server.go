@@ -131,10 +131,19 @@ type modelObject struct {
 	Object  string `json:"object"`
 	Created int64  `json:"created"`
 	OwnedBy string `json:"owned_by"`
+	// SHA256 is the model file's hash, its id on chain (a paid session
+	// names it); absent until the file is hashed (loaded) unless pinned.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 func (s *Server) modelObject(name string) modelObject {
-	return modelObject{ID: name, Object: "model", Created: s.started.Unix(), OwnedBy: "fabnode"}
+	o := modelObject{ID: name, Object: "model", Created: s.started.Unix(), OwnedBy: "fabnode"}
+	for _, st := range s.models.List() {
+		if st.Name == name {
+			o.SHA256 = st.SHA256
+		}
+	}
+	return o
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {

@@ -140,6 +140,7 @@ type Status struct {
 	Stats    engine.Stats
 	Bytes    int64
 	LastUsed time.Time
+	SHA256   string // the loaded file's hash, or the pinned one; "" when neither is known
 }
 
 // List describes every declared model.
@@ -149,9 +150,10 @@ func (m *Manager) List() []Status {
 	out := make([]Status, 0, len(m.order))
 	for _, n := range m.order {
 		e := m.entries[n]
-		s := Status{Name: n, Path: e.spec.Path, LastUsed: e.lastUsed}
+		s := Status{Name: n, Path: e.spec.Path, LastUsed: e.lastUsed, SHA256: strings.ToLower(e.spec.SHA256)}
 		if e.loaded != nil {
 			s.Loaded, s.Info, s.Stats, s.Bytes = true, e.loaded.Model.Info(), e.loaded.Model.Stats(), e.loaded.Bytes
+			s.SHA256 = e.loaded.SHA256
 		}
 		out = append(out, s)
 	}

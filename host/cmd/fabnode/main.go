@@ -23,6 +23,6 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), modelCmd(), pluginCmd(), benchCmd(), versionCmd(), keyCmd(), chainCmd(), earningsCmd(), p2pCmd(), clientCmd())
+	root.AddCommand(serveCmd(), modelCmd(), pluginCmd(), benchCmd(), versionCmd(), keyCmd(), chainCmd(), earningsCmd(), p2pCmd(), clientWithSession(clientCmd()))
 	return root
 }

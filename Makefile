@@ -4,6 +4,7 @@
 
 GO      ?= go
 BIN     := bin/fabnode
+DEVCHAIN := bin/fabnode-devchain
 MODEL   := models/fabnode-small.gguf
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
@@ -27,8 +28,12 @@ PLUGIN_WASM := $(PLUGINS:%=build/plugins/%.wasm)
 
 all: build plugins
 
+# fabnode-devchain is the development chain `make run` serves on
+# (config.hcl: chain.dev): a binary of its own, so that the node never
+# links go-ethereum's simulated backend.
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/fabnode
+	$(GO) build -o $(DEVCHAIN) ./host/cmd/fabnode-devchain
 
 $(MODEL): | build
 	$(BIN) model gen --preset small --out $@
@@ -64,6 +69,34 @@ $(CONTRACTS_NPM): $(CONTRACTS_DIR)/package.json $(CONTRACTS_DIR)/package-lock.js
 contracts: contracts-deps
 	$(CONTRACTS_DIR)/generate.sh
 
+# The JavaScript client example (ethers, openai; pinned in its
+# package-lock.json), which a test of host/cmd/fabnode runs.
+CLIENTJS_DIR := examples/client-js
+CLIENTJS_NPM := $(CLIENTJS_DIR)/node_modules/.package-lock.json
+
+.PHONY: clientjs-deps
+clientjs-deps: $(CLIENTJS_NPM)
+
+$(CLIENTJS_NPM): $(CLIENTJS_DIR)/package.json $(CLIENTJS_DIR)/package-lock.json
+	cd $(CLIENTJS_DIR) && npm ci --no-audit --no-fund
+
+# make run against a real geth --dev instead of the in-process chain:
+# geth is built from the module proxy (about 4 minutes cold) into
+# build/devnet; `make devnet-test` runs the paid end-to-end tests (the Go
+# CLI and the JS client) against it.
+GETH_VERSION := v1.17.10
+GETH := build/devnet/bin/geth
+
+$(GETH):
+	GOBIN=$(abspath build/devnet/bin) $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+
+.PHONY: devnet devnet-test
+devnet: build plugins $(MODEL) $(GETH)
+	GETH=$(GETH) BIN=$(BIN) ./scripts/devnet.sh run
+
+devnet-test: build plugins clientjs-deps $(GETH)
+	GETH=$(GETH) BIN=$(BIN) ./scripts/devnet.sh test
+
 vet:
 	$(GO) vet ./...
 
@@ -73,7 +106,7 @@ vet:
 PKGS_RACE  = $(shell $(GO) list -f '{{.ImportPath}}{{range .Deps}} {{.}}{{end}}' ./... | grep -v ' github.com/ollama/ollama/llama' | cut -d' ' -f1)
 PKGS_LLAMA = $(filter-out $(PKGS_RACE),$(shell $(GO) list ./...))
 
-test: build plugins contracts-deps test-deps
+test: build plugins contracts-deps clientjs-deps test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m -race $(PKGS_RACE)
 	$(GO) test -count=1 -timeout 20m $(PKGS_LLAMA)

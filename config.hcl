@@ -39,23 +39,43 @@ admin {
   listen = ""   # "" = unix:<data_dir>/admin.sock
 }
 
+# Payments: a request that carries a session (the Fabnode-Session, -Nonce and
+# -Signature headers, README "Paid chat") is checked against the escrow and
+# billed at the session's prices; with mode "optional" a request without one
+# (curl) is still served free, "required" refuses it (402).
 payments {
-  currencies = ["USD"]  # a quote in any other currency refuses the request
+  currencies = ["USD"]          # a quote in any other currency (or a token's) refuses the request
+  mode       = "optional"       # off | optional | required
+  tokens     = ["ETH=native:18"] # what sessions pay in; the pricing plugin quotes nano-ETH
 }
 
-# The EVM chain of the payment escrow; without rpc the node runs without one.
-# `fabnode chain deploy --rpc URL --write-config config.hcl` fills in the
-# contracts, `fabnode chain register` registers the node.
-#   chain {
-#     network = "local"                  # local (1337), base-sepolia (84532), base (8453), custom + chain_id
-#     rpc     = "http://127.0.0.1:8545"  # an endpoint with an API key belongs in FABNODE_CHAIN_RPC
-#     escrow         = "0x..."
-#     node_registry  = "0x..."
-#     model_registry = "0x..."
-#     start_block    = 0                 # the escrow's deployment block
-#     confirmations  = 3                 # before a session is served and a transaction is final
-#     api_url        = "https://node.example.org"
-#   }
+# The EVM chain of the payment escrow; without rpc (and dev) the node runs
+# without one. dev = true is make run's: serve starts fabnode-devchain (built
+# by make build) on rpc's loopback port, a new chain in memory each run, with
+# the contracts at the addresses below (the same on every development chain),
+# funds the node's account in its genesis and registers the node and its
+# model at the pricing plugin's quote; it prints a funded client account whose
+# key is public. JSON-RPC http://127.0.0.1:8545, chain id 1337, for ethers.js
+# or any wallet. The node's stores of earlier development chains are deleted.
+#
+# Another chain: `fabnode chain deploy --rpc URL --write-config config.hcl`
+# fills in the contracts, `fabnode chain register` registers the node;
+#   network = "local" (1337), "base-sepolia" (84532), "base" (8453), or
+#             "custom" with chain_id
+#   rpc     = an endpoint with an API key belongs in FABNODE_CHAIN_RPC
+#   start_block = the escrow's deployment block
+#   confirmations = 3 before a session is served and a transaction is final
+#   api_url = "https://node.example.org" (what register registers)
+chain {
+  dev            = true
+  network        = "local"
+  rpc            = "http://127.0.0.1:8545"
+  escrow         = "0x809926c727c3b3D96d7D2cab6a76411d501aa925"
+  node_registry  = "0xE200D430d1A9096D9438a326ffA27F8c25bc66C0"
+  model_registry = "0x2aF5026a44C720C85F60BD104eD1cdCC52A11420"
+  confirmations  = 1     # a development chain mines a block a second and does not reorg
+  poll_interval  = "500ms"
+}
 
 engine {
   threads         = 0      # 0 = one per CPU
@@ -120,10 +140,10 @@ plugin "pricing" {
   kind = "pricing"
   path = "build/plugins/pricing.wasm"
   config = {
-    currency        = "USD"
-    input_per_mtok  = "0.10"
-    output_per_mtok = "0.30"
-    surge_max       = "0.5"
+    currency        = "ETH"    # a payments.tokens currency: sessions pay in wei, 10^9 per nano-ETH quoted
+    input_per_mtok  = "0.001"  # 1 nano-ETH (10^9 wei) per input token
+    output_per_mtok = "0.003"  # 3 nano-ETH per output token
+    surge_max       = "0"      # a surcharge at load would raise the quote above an open session's prices
   }
 }
 

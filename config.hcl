@@ -94,9 +94,12 @@ engine {
 # status` shows it; `fabnode client discover|chat` are the client side.
 p2p {
   enabled   = true
-  listen    = ["/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"]
+  # This development config stays on this machine: loopback only, no LAN
+  # discovery. A public node listens on 0.0.0.0 (or its address), sets
+  # bootstrap peers and, on a LAN, mdns = true.
+  listen    = ["/ip4/127.0.0.1/tcp/4001", "/ip4/127.0.0.1/udp/4001/quic-v1"]
   bootstrap = []     # multiaddrs ending in /p2p/<peer id>: how the node joins the network
-  mdns      = true   # find peers on the LAN
+  mdns      = false  # true: find peers on the LAN (multicast)
   relays    = []     # circuit relays for a node behind NAT; [] = any peer with relay_service
   relay_service = false  # relay for peers behind NAT (a public node's favour to the network)
   hole_punching = true   # upgrade relayed connections to direct ones

@@ -66,7 +66,7 @@ func serveNodeWith(t *testing.T, edit func(cfg *config.Config), built func(n *no
 		t.Fatal(err)
 	}
 	s := &serving{n: n, url: "http://" + ln.Addr().String(), stop: cancel, done: make(chan error, 1)}
-	go func() { s.done <- n.Serve(ctx, ln, 10*time.Second) }()
+	go func() { s.done <- n.Serve(ctx, ln, time.Minute) }() // a generous grace: drains are tested, not their speed
 	t.Cleanup(func() {
 		cancel()
 		<-s.done

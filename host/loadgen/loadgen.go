@@ -61,7 +61,10 @@ func Run(ctx context.Context, o Options) Result {
 		go func() {
 			defer wg.Done()
 			for r := 0; r < o.Requests; r++ {
-				sample, err := one(ctx, o, s*o.Requests+r)
+				// Prompts differ between runs with different stream
+				// counts against the same node too, so a response cache
+				// never answers a benchmark request.
+				sample, err := one(ctx, o, o.Streams<<20+s*o.Requests+r)
 				mu.Lock()
 				if err != nil {
 					res.Errors = append(res.Errors, err)

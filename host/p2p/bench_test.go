@@ -124,6 +124,7 @@ func BenchmarkTransports(b *testing.B) {
 			b.ReportMetric(pr, "p2p_tok/s")
 			b.ReportMetric(pr/hr, "p2p/http_tok/s")
 			b.ReportMetric(float64(ht)/float64(pt), "http/p2p_ttft")
+			b.ReportMetric(endToEnd(pb)/endToEnd(hb), "p2p/http_e2e")
 		})
 	}
 }
@@ -152,6 +153,17 @@ func decodeRate(bs []batch) float64 {
 			}
 		}
 		rates = append(rates, r)
+	}
+	slices.Sort(rates)
+	return rates[len(rates)/2]
+}
+
+// endToEnd is the median batch's tokens over its wall time: what a
+// client gets, prompt processing and delivery included.
+func endToEnd(bs []batch) float64 {
+	var rates []float64
+	for _, b := range bs {
+		rates = append(rates, float64(b.tokens())/b.wall.Seconds())
 	}
 	slices.Sort(rates)
 	return rates[len(rates)/2]

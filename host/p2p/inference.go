@@ -299,9 +299,10 @@ type frameSink struct {
 	st      network.Stream
 	timeout time.Duration
 
-	mu  sync.Mutex
-	buf []byte
-	err error
+	mu       sync.Mutex
+	buf      []byte
+	err      error
+	deadline time.Time // the write deadline set last
 }
 
 func (f *frameSink) send(t wire.Type, payload []byte) error {
@@ -310,7 +311,12 @@ func (f *frameSink) send(t wire.Type, payload []byte) error {
 	if f.err != nil {
 		return f.err
 	}
-	_ = f.st.SetWriteDeadline(time.Now().Add(f.timeout))
+	// Each write must finish within timeout; the deadline moves on once a
+	// quarter of it has passed, not at every piece of text.
+	if now := time.Now(); f.deadline.Sub(now) < f.timeout*3/4 {
+		f.deadline = now.Add(f.timeout)
+		_ = f.st.SetWriteDeadline(f.deadline)
+	}
 	f.buf = wire.AppendFrame(f.buf[:0], t, payload)
 	if _, err := f.st.Write(f.buf); err != nil {
 		f.err = err

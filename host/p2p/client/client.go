@@ -12,6 +12,7 @@
 package client
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -490,8 +491,9 @@ func (c *Client) Stream(ctx context.Context, cd Candidate, req Request, h Handle
 		b, _ := json.Marshal(r)
 		_ = wire.WriteFrame(st, wire.TReceipt, b)
 	}
+	rd := bufio.NewReaderSize(st, 16<<10) // several small frames per read
 	for {
-		f, err := wire.ReadFrame(st, c.maxFrame())
+		f, err := wire.ReadFrame(rd, c.maxFrame())
 		if err != nil {
 			_ = st.Reset()
 			if ctx.Err() != nil {

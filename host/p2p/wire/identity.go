@@ -25,6 +25,16 @@ func PrivKey(k *ecdsa.PrivateKey) (lcrypto.PrivKey, error) {
 	return lcrypto.UnmarshalSecp256k1PrivateKey(ethcrypto.FromECDSA(k))
 }
 
+// PeerID is the peer id of the node key: what the NodeRegistry entry's
+// peerId holds (as bytes: []byte(id)).
+func PeerID(k *ecdsa.PrivateKey) (peer.ID, error) {
+	pk, err := PrivKey(k)
+	if err != nil {
+		return "", err
+	}
+	return peer.IDFromPrivateKey(pk)
+}
+
 // PeerAddress is the Ethereum address a peer id speaks for: the address of
 // the secp256k1 key inlined in it. Any other key type has none.
 func PeerAddress(id peer.ID) (common.Address, error) {

@@ -33,6 +33,9 @@ func TestPeerIDSpeaksForTheAddress(t *testing.T) {
 	if want := ethcrypto.PubkeyToAddress(k.PublicKey); got != want {
 		t.Fatalf("peer %s speaks for %s, the key is %s", id, got, want)
 	}
+	if pid, err := PeerID(k); err != nil || pid != id {
+		t.Errorf("PeerID %s %v, want %s", pid, err, id)
+	}
 	if !strings.HasPrefix(id.String(), "16Uiu2HA") {
 		t.Errorf("a secp256k1 peer id: %s", id)
 	}

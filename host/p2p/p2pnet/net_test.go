@@ -136,15 +136,35 @@ func TestAnnouncementsForgedAndStaleAreDropped(t *testing.T) {
 			}
 		}
 	}
+	// The rogue captures the host's envelope from the topic. It may miss
+	// the first publications on its new link, so the host repeats its
+	// announcement until both the receiver and the rogue have one.
+	capturedc := make(chan []byte, 1)
+	go func() {
+		for {
+			m, err := rsub.Next(ctx)
+			if err != nil {
+				return
+			}
+			if m.GetFrom() == host.Host.ID() {
+				capturedc <- m.Data
+				return
+			}
+		}
+	}()
+	var captured []byte
 	republish("the host's announcement", func() error {
 		return host.Publish(ctx, wire.Announcement{Models: []wire.AnnouncedModel{model}})
-	}, func() bool { _, ok := recv.Announcements.Get(host.Host.ID()); return ok })
-	// The rogue captured the host's envelope from the topic.
-	m, err := rsub.Next(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	captured := m.Data
+	}, func() bool {
+		if captured == nil {
+			select {
+			case captured = <-capturedc:
+			default:
+			}
+		}
+		_, ok := recv.Announcements.Get(host.Host.ID())
+		return ok && captured != nil
+	})
 
 	rogue, _ := peer.IDFromPrivateKey(rogueKey)
 	seal := func(a wire.Announcement) []byte {

@@ -108,7 +108,9 @@ PKGS_LLAMA = $(filter-out $(PKGS_RACE),$(shell $(GO) list ./...))
 
 test: build plugins contracts-deps clientjs-deps test-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m -race $(PKGS_RACE)
+	$(GO) test -count=1 -timeout 20m -race -skip 'InNetns' $(PKGS_RACE)
+	# mDNS and NAT traversal in network namespaces, with what ran and what was skipped
+	GO=$(GO) ./scripts/netns-test.sh
 	$(GO) test -count=1 -timeout 20m $(PKGS_LLAMA)
 	# the hostile-plugin suite again with GOMAXPROCS=1 and 2 (host/node's runs both itself)
 	$(GO) test -count=1 -cpu 1,2 -run 'Hostile|Stops|OtherGoroutines' ./host/plugin/...
@@ -119,7 +121,7 @@ test: build plugins contracts-deps clientjs-deps test-deps
 # this machine can (root with apt-get); the tests say so when they skip.
 .PHONY: test-deps
 test-deps:
-	@for t in promtool:prometheus wat2wasm:wabt; do \
+	@for t in promtool:prometheus wat2wasm:wabt ip:iproute2 iptables:iptables; do \
 	  cmd=$${t%%:*}; pkg=$${t##*:}; \
 	  command -v $$cmd >/dev/null && continue; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -17,6 +17,8 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/hashicorp/go-hclog"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/fabnode/fabnode/host/service"
 )
 
 // SessionState is where a session is in the escrow.
@@ -192,8 +194,7 @@ type Monitor struct {
 	synced   chan struct{}
 	isSynced bool
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	loop service.Loop // runs run from Start to Stop
 }
 
 // NewMonitor returns a monitor of cfg.Escrow's sessions naming host, its
@@ -240,25 +241,12 @@ func (m *Monitor) Start(ctx context.Context) error {
 	if err := m.load(); err != nil {
 		return err
 	}
-	ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	m.done = make(chan struct{})
-	go m.run(ctx)
-	return nil
+	m.loop = service.Loop{ServiceName: m.Name(), Run: m.run}
+	return m.loop.Start(ctx)
 }
 
 // Stop ends the monitor's goroutines; its state stays in the store.
-func (m *Monitor) Stop(ctx context.Context) error {
-	if m.cancel == nil {
-		return nil
-	}
-	m.cancel()
-	select {
-	case <-m.done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("still running: %w", ctx.Err())
-	}
-}
+func (m *Monitor) Stop(ctx context.Context) error { return m.loop.Stop(ctx) }
 
 func (m *Monitor) load() error {
 	return m.db.Update(func(tx *bolt.Tx) error {
@@ -311,7 +299,6 @@ func (m *Monitor) load() error {
 }
 
 func (m *Monitor) run(ctx context.Context) {
-	defer close(m.done)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

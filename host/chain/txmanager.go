@@ -21,6 +21,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/hashicorp/go-hclog"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/fabnode/fabnode/host/service"
 )
 
 // JobState is where a transaction job is.
@@ -216,9 +218,8 @@ type TxManager struct {
 	waiters map[string][]chan struct{}
 	head    uint64 // last head seen, for Status's confirmations
 
-	wake   chan struct{}
-	cancel context.CancelFunc
-	done   chan struct{}
+	wake chan struct{}
+	loop service.Loop // runs run from Start to Stop
 
 	// Owned by the worker goroutine.
 	next     uint64
@@ -283,25 +284,12 @@ func (m *TxManager) Start(ctx context.Context) error {
 	for a, n := range other {
 		m.log.Warn("unconfirmed transactions of another key stay queued (the node key changed?)", "jobs", n, "from", a.Hex())
 	}
-	ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	m.done = make(chan struct{})
-	go m.run(ctx)
-	return nil
+	m.loop = service.Loop{ServiceName: m.Name(), Run: m.run}
+	return m.loop.Start(ctx)
 }
 
 // Stop ends the queue's goroutine; unfinished jobs stay in the store.
-func (m *TxManager) Stop(ctx context.Context) error {
-	if m.cancel == nil {
-		return nil
-	}
-	m.cancel()
-	select {
-	case <-m.done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("still running: %w", ctx.Err())
-	}
-}
+func (m *TxManager) Stop(ctx context.Context) error { return m.loop.Stop(ctx) }
 
 // Submit queues a call of to with data and value (nil: none) under id. A
 // second Submit of the same id is a no-op (and an error, ErrJobConflict,
@@ -502,7 +490,6 @@ func (m *TxManager) finish(j *jobRecord) {
 }
 
 func (m *TxManager) run(ctx context.Context) {
-	defer close(m.done)
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {

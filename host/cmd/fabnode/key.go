@@ -89,20 +89,30 @@ func reportKey(cmd *cobra.Command, verb string, k *identity.Key, source string) 
 		verb, k.Address().Hex(), k.File(), source)
 }
 
+// emptyKeystore is the configuration at cfgPath and its node keystore,
+// which must not hold a key yet: new and import never add a second one.
+func emptyKeystore(cmd *cobra.Command, cfgPath string) (*config.Config, identity.Keystore, error) {
+	cfg, err := loadConfigFile(cmd, cfgPath)
+	if err != nil {
+		return nil, identity.Keystore{}, err
+	}
+	ks := node.Keystore(cfg)
+	lightKDF(cmd, &ks)
+	if a, err := ks.Only(); err == nil {
+		return nil, identity.Keystore{}, fmt.Errorf("%w: %s in %s", identity.ErrKeyExists, a.Address.Hex(), a.File)
+	}
+	return cfg, ks, nil
+}
+
 func keyNewCmd(cfgPath *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new",
 		Short: "Create the node's key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfigFile(cmd, *cfgPath)
+			cfg, ks, err := emptyKeystore(cmd, *cfgPath)
 			if err != nil {
 				return err
-			}
-			ks := node.Keystore(cfg)
-			lightKDF(cmd, &ks)
-			if a, err := ks.Only(); err == nil {
-				return fmt.Errorf("%w: %s in %s", identity.ErrKeyExists, a.Address.Hex(), a.File)
 			}
 			pw, source, err := newPassword(cmd, cfg)
 			if err != nil {
@@ -132,14 +142,9 @@ JSON file (geth, clef, ethers), decrypted with the password in
 --file-password-file or, without it, the node's password.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfigFile(cmd, *cfgPath)
+			cfg, ks, err := emptyKeystore(cmd, *cfgPath)
 			if err != nil {
 				return err
-			}
-			ks := node.Keystore(cfg)
-			lightKDF(cmd, &ks)
-			if a, err := ks.Only(); err == nil {
-				return fmt.Errorf("%w: %s in %s", identity.ErrKeyExists, a.Address.Hex(), a.File)
 			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {

@@ -2,6 +2,9 @@
 // escrow sessions on the chain (Wallet), and sends chat requests on a
 // session over the node's OpenAI-compatible HTTP API, signing each
 // request and countersigning what it received as it arrives (Session).
+// The same sessions pay over libp2p: a Session, or Sessions with one per
+// host, is the Payer of a host/p2p/client Client, and receipts then
+// travel on the request's own stream.
 //
 // The client keeps its own output hash chain over the text pieces it got
 // (chain.NextOutputChain) and signs a receipt only for a state whose

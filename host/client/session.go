@@ -180,11 +180,7 @@ func (s *Session) client() *http.Client {
 // request is a POST of body with the session's headers: a fresh nonce and
 // the signature over the session, the nonce and keccak256(body).
 func (s *Session) request(ctx context.Context, path string, body []byte) (*http.Request, error) {
-	s.mu.Lock()
-	s.nonce++
-	nonce := s.nonce
-	s.mu.Unlock()
-	sig, err := s.Domain.SignRequest(chain.Request{SessionID: s.ID, Nonce: nonce, BodyHash: crypto.Keccak256Hash(body)}, s.Signer)
+	nonce, sig, err := s.sign(body)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +193,17 @@ func (s *Session) request(ctx context.Context, path string, body []byte) (*http.
 	req.Header.Set("Fabnode-Nonce", fmt.Sprint(nonce))
 	req.Header.Set("Fabnode-Signature", hexutil.Encode(sig))
 	return req, nil
+}
+
+// sign takes the next nonce and signs (session, nonce, keccak256(body)),
+// the credentials of one paid request on any transport.
+func (s *Session) sign(body []byte) (nonce uint64, sig []byte, err error) {
+	s.mu.Lock()
+	s.nonce++
+	nonce = s.nonce
+	s.mu.Unlock()
+	sig, err = s.Domain.SignRequest(chain.Request{SessionID: s.ID, Nonce: nonce, BodyHash: crypto.Keccak256Hash(body)}, s.Signer)
+	return nonce, sig, err
 }
 
 func (s *Session) received(piece []byte) {
@@ -223,27 +230,51 @@ func (s *Session) answer(ctx context.Context, ext json.RawMessage) error {
 		return nil
 	}
 	r := Receipt{InputTokens: x.Req.InputTokens, OutputTokens: x.Req.OutputTokens, OutputChain: x.Req.OutputChain}
-	s.mu.Lock()
-	mine, last := s.chain, s.receipted
-	s.mu.Unlock()
-	switch {
-	case x.Req.Session != s.ID.String():
-		return fmt.Errorf("the node asked for a receipt of session %s on session %s", x.Req.Session, s.ID)
-	case r.OutputChain != mine:
-		return fmt.Errorf("the node asked for a receipt of output chain %s, but what this client received hashes to %s", r.OutputChain.Hex(), mine.Hex())
-	case r.InputTokens < last.InputTokens || r.OutputTokens < last.OutputTokens:
-		return errors.New("the node asked for a receipt below one already signed")
-	case r == last:
-		return nil
-	case s.OnReceiptRequest != nil && !s.OnReceiptRequest(r):
-		return nil
+	if sign, err := s.toSign(x.Req.Session, r); !sign {
+		return err
 	}
 	return s.Receipt(ctx, r)
 }
 
+// toSign says whether to countersign r, which the node asked for on
+// session: never a state of another session, of output other than what
+// this client received, or below what it signed before.
+func (s *Session) toSign(session string, r Receipt) (bool, error) {
+	s.mu.Lock()
+	mine, last := s.chain, s.receipted
+	s.mu.Unlock()
+	switch {
+	case session != s.ID.String():
+		return false, fmt.Errorf("the node asked for a receipt of session %s on session %s", session, s.ID)
+	case r.OutputChain != mine:
+		return false, fmt.Errorf("the node asked for a receipt of output chain %s, but what this client received hashes to %s", r.OutputChain.Hex(), mine.Hex())
+	case r.InputTokens < last.InputTokens || r.OutputTokens < last.OutputTokens:
+		return false, errors.New("the node asked for a receipt below one already signed")
+	case r == last:
+		return false, nil
+	case s.OnReceiptRequest != nil && !s.OnReceiptRequest(r):
+		return false, nil
+	}
+	return true, nil
+}
+
+// signReceipt is the signature of r on this session.
+func (s *Session) signReceipt(r Receipt) ([]byte, error) {
+	return s.Domain.SignReceipt(chain.Receipt{SessionID: s.ID, InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, OutputChain: r.OutputChain}, s.Signer)
+}
+
+// took records that the node holds r: the highest such is Receipted.
+func (s *Session) took(r Receipt) {
+	s.mu.Lock()
+	if r.InputTokens >= s.receipted.InputTokens && r.OutputTokens >= s.receipted.OutputTokens {
+		s.receipted = r
+	}
+	s.mu.Unlock()
+}
+
 // Receipt countersigns r and sends it to the node.
 func (s *Session) Receipt(ctx context.Context, r Receipt) error {
-	sig, err := s.Domain.SignReceipt(chain.Receipt{SessionID: s.ID, InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, OutputChain: r.OutputChain}, s.Signer)
+	sig, err := s.signReceipt(r)
 	if err != nil {
 		return err
 	}
@@ -262,11 +293,7 @@ func (s *Session) Receipt(ctx context.Context, r Receipt) error {
 	if resp.StatusCode != http.StatusOK {
 		return responseError(resp)
 	}
-	s.mu.Lock()
-	if r.InputTokens >= s.receipted.InputTokens && r.OutputTokens >= s.receipted.OutputTokens {
-		s.receipted = r
-	}
-	s.mu.Unlock()
+	s.took(r)
 	return nil
 }
 

@@ -2,23 +2,18 @@ package p2p_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"fmt"
 	"math/big"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/fabnode/fabnode/host/chain"
 	"github.com/fabnode/fabnode/host/chain/bindings"
 	"github.com/fabnode/fabnode/host/chain/devchain"
 	fclient "github.com/fabnode/fabnode/host/client"
@@ -87,8 +82,13 @@ func TestPaidStreamAndFailover(t *testing.T) {
 		}
 		return id
 	}
-	payer := &sessionPayer{domain: wallet.Domain(), key: sessKey, sessions: map[peer.ID]*big.Int{
-		h1.n.P2P.ID(): open(h1), h2.n.P2P.ID(): open(h2)}, states: map[peer.ID]*paidStream{}}
+	// The client pays each host on its own session, through the Go client
+	// package's libp2p Payer.
+	payer := fclient.Sessions{}
+	for _, h := range []*host{h1, h2} {
+		payer[h.n.Key.Address()] = fclient.NewSession(open(h), wallet.Domain(), sessKey, "")
+	}
+	session := func(h *host) *fclient.Session { return payer[h.n.Key.Address()] }
 	c := newClient(t, h1)
 	c.Payer = payer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -112,8 +112,8 @@ func TestPaidStreamAndFailover(t *testing.T) {
 		})
 	}
 	base := map[peer.ID]fclient.Receipt{}
-	for p, st := range payer.states {
-		base[p] = st.receipted
+	for _, h := range []*host{h1, h2} {
+		base[h.n.P2P.ID()] = session(h).Receipted()
 	}
 
 	// The stream from h2, which dies after 20 pieces; h1 answers.
@@ -138,7 +138,7 @@ func TestPaidStreamAndFailover(t *testing.T) {
 			t.Fatalf("a receipt refused: %+v", a.Error)
 		}
 	}
-	got2, got1 := payer.states[h2.n.P2P.ID()].receipted, payer.states[h1.n.P2P.ID()].receipted
+	got2, got1 := session(h2).Receipted(), session(h1).Receipted()
 	if got1.OutputTokens-base[h1.n.P2P.ID()].OutputTokens != uint64(res.End.Usage.CompletionTokens) {
 		t.Fatalf("h1 countersigned %+v after %+v for an answer of %d tokens", got1, base[h1.n.P2P.ID()], res.End.Usage.CompletionTokens)
 	}
@@ -148,12 +148,12 @@ func TestPaidStreamAndFailover(t *testing.T) {
 
 	// The client closes both sessions; each host settles its own.
 	for _, h := range []*host{h1, h2} {
-		if err := wallet.Close(ctx, payer.sessions[h.n.P2P.ID()]); err != nil {
+		if err := wallet.Close(ctx, session(h).ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ev1 := settled(t, rpc, dc.Escrow, payer.sessions[h1.n.P2P.ID()])
-	ev2 := settled(t, rpc, dc.Escrow, payer.sessions[h2.n.P2P.ID()])
+	ev1 := settled(t, rpc, dc.Escrow, session(h1).ID)
+	ev2 := settled(t, rpc, dc.Escrow, session(h2).ID)
 	if ev1.OutputTokens != got1.OutputTokens || ev1.InputTokens != got1.InputTokens || ev1.WithCheckpoint {
 		t.Errorf("h1 settled %d/%d tokens (checkpoint %v), the client countersigned %+v", ev1.InputTokens, ev1.OutputTokens, ev1.WithCheckpoint, got1)
 	}
@@ -185,90 +185,6 @@ func TestPaidStreamAndFailover(t *testing.T) {
 func withConfig(p config.PluginConfig, c map[string]any) config.PluginConfig {
 	p.Config = c
 	return p
-}
-
-// sessionPayer pays with one session per host, as a paid-session client
-// would through client.Payer: it signs each request's body with a fresh
-// nonce, keeps its own output chain over what each host delivered, and
-// countersigns a receipt request only when it names that chain.
-type sessionPayer struct {
-	domain   chain.Domain
-	key      *ecdsa.PrivateKey
-	sessions map[peer.ID]*big.Int
-
-	mu     sync.Mutex
-	nonce  uint64
-	states map[peer.ID]*paidStream
-}
-
-type paidStream struct {
-	id        *big.Int
-	p         *sessionPayer
-	mu        sync.Mutex
-	chain     common.Hash // over everything received on the session
-	signed    map[uint64]fclient.Receipt
-	receipted fclient.Receipt // the last one the host took
-}
-
-func (p *sessionPayer) Pay(_ context.Context, host client.Candidate, body []byte) (*wire.Payment, client.Payment, error) {
-	id, ok := p.sessions[host.Peer]
-	if !ok {
-		return nil, nil, fmt.Errorf("no session with %s", host.Peer)
-	}
-	p.mu.Lock()
-	p.nonce++
-	nonce := p.nonce
-	st := p.states[host.Peer]
-	if st == nil {
-		st = &paidStream{id: id, p: p}
-		p.states[host.Peer] = st
-	}
-	p.mu.Unlock()
-	sig, err := p.domain.SignRequest(chain.Request{SessionID: id, Nonce: nonce, BodyHash: crypto.Keccak256Hash(body)}, p.key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &wire.Payment{Session: id.String(), Nonce: nonce, Signature: hexutil.Encode(sig)}, st, nil
-}
-
-func (s *paidStream) Received(piece string) {
-	s.mu.Lock()
-	s.chain = chain.NextOutputChain(s.chain, []byte(piece))
-	s.mu.Unlock()
-}
-
-func (s *paidStream) Receipt(_ context.Context, r wire.ReceiptRequest) (*wire.Receipt, error) {
-	s.mu.Lock()
-	mine := s.chain
-	s.mu.Unlock()
-	if r.Session != s.id.String() {
-		return nil, fmt.Errorf("a receipt request for session %s on %s", r.Session, s.id)
-	}
-	if common.HexToHash(r.OutputChain) != mine {
-		return nil, fmt.Errorf("a receipt request for output chain %s; what arrived hashes to %s", r.OutputChain, mine.Hex())
-	}
-	sig, err := s.p.domain.SignReceipt(chain.Receipt{SessionID: s.id, InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, OutputChain: mine}, s.p.key)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.signed == nil {
-		s.signed = map[uint64]fclient.Receipt{}
-	}
-	s.signed[r.OutputTokens] = fclient.Receipt{InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, OutputChain: mine}
-	s.mu.Unlock()
-	return &wire.Receipt{Session: r.Session, InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, OutputChain: mine.Hex(), Signature: hexutil.Encode(sig)}, nil
-}
-
-func (s *paidStream) Acked(a wire.ReceiptAck) {
-	if a.Error != nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r, ok := s.signed[a.OutputTokens]; ok && r.InputTokens == a.InputTokens && a.OutputTokens >= s.receipted.OutputTokens {
-		s.receipted = r
-	}
 }
 
 var escrowABI = bindings.NewSessionEscrow()

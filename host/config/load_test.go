@@ -39,7 +39,7 @@ func TestLoadFull(t *testing.T) {
 		API: APIConfig{Listen: "0.0.0.0:9090", MaxBodyBytes: 2 << 20, ReadHeaderTimeout: 5 * time.Second,
 			RequestTimeout: 2 * time.Minute, MaxQueue: 16, ResponseCacheBytes: 16 << 20,
 			BodyTimeout: 5 * time.Second, IdleTimeout: 30 * time.Second, MaxConnsPerClient: 8, TrustUserField: true},
-		Admin:    AdminConfig{Listen: "127.0.0.1:9091", TokenFile: filepath.Join(dir, "state/admin.token")},
+		Admin: AdminConfig{Listen: "127.0.0.1:9091", TokenFile: filepath.Join(dir, "state/admin.token")},
 		Payments: PaymentsConfig{Currencies: []string{"USD", "EUR"}, Mode: "optional", Tokens: []string{"ETH=native:18"},
 			SettleIdle: 5 * time.Minute, SettleMargin: 2 * time.Minute, ReceiptWait: 10 * time.Second},
 		Engine: EngineConfig{Threads: 8, Parallel: 2, BatchSize: 256, ContextSize: 4096, GPULayers: 99, MainGPU: 1,

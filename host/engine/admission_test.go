@@ -293,4 +293,3 @@ func BenchmarkTokenizePrompt(b *testing.B) {
 		})
 	}
 }
-

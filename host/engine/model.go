@@ -30,7 +30,7 @@ type Options struct {
 	// Admit refuses with ErrQueueFull; 0: 64, negative: none (a request is
 	// admitted only when a slot is free).
 	MaxQueue int
-	NoMmap         bool
+	NoMmap   bool
 }
 
 func (o *Options) fill() error {

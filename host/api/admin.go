@@ -17,12 +17,18 @@ type Admin struct {
 	Token string
 	// ReloadPlugin hot-swaps one plugin by name.
 	ReloadPlugin func(ctx context.Context, name string) error
+	// Routes add the operator endpoints of other subsystems (the libp2p
+	// host's /admin/p2p/...) to this listener, behind the same token.
+	Routes []func(*http.ServeMux)
 }
 
 // Handler routes the admin endpoints.
 func (a *Admin) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/plugins/reload", a.handleReload)
+	for _, add := range a.Routes {
+		add(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("unknown_url", "Unknown admin URL: %s %s", r.Method, truncate(r.URL.Path, 256)))
 	})

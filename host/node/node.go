@@ -106,6 +106,9 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 	if n.P2P, err = newP2P(n); err != nil {
 		return nil, err
 	}
+	if n.P2P != nil {
+		n.Admin.Routes = append(n.Admin.Routes, n.P2P.Routes)
+	}
 	return n, nil
 }
 

@@ -12,12 +12,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	fclient "github.com/fabnode/fabnode/host/client"
 	"github.com/fabnode/fabnode/host/config"
 	"github.com/fabnode/fabnode/host/p2p"
 	"github.com/fabnode/fabnode/host/p2p/client"
@@ -220,13 +222,20 @@ func clientChatCmd() *cobra.Command {
 	var maxTokens int
 	var temperature float64
 	var completion bool
+	var sessionPaths []string
 	cmd := &cobra.Command{
-		Use:   "chat (--model ID | --peer ID) [--message TEXT]",
+		Use:   "chat (--model ID | --peer ID) [--message TEXT] [--session FILE]...",
 		Short: "Stream an answer from the best host of a model (by price, then latency), failing over if it dies",
 		Long: `chat finds the hosts of --model (as discover does) and streams the answer
 from the cheapest, then fastest; if that host dies mid-request it starts
 again on the next and says so on stderr. --peer asks one host, by peer id.
-The prompt is --message, or standard input.`,
+The prompt is --message, or standard input.
+
+With --session (a file that fabnode client session open wrote; one per host,
+repeatable) the chat is paid: only the hosts the sessions name are asked,
+each request is signed by the session key of the host it goes to, the
+receipts the host asks for travel back on the stream after checking them
+against what arrived, and each session file keeps its new state.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (model == "") == (peerID == "") {
@@ -268,6 +277,16 @@ The prompt is --message, or standard input.`,
 			} else if cands, err = c.Discover(ctx, model, client.DiscoverOptions{Wait: cn.wait, Want: 8}); err != nil {
 				return err
 			}
+			var paid *paidChat
+			if len(sessionPaths) > 0 {
+				if paid, err = openPaidChat(sessionPaths); err != nil {
+					return err
+				}
+				if cands = paid.hosts(cands); len(cands) == 0 {
+					return errors.New("none of the hosts found is one a --session names, for its model: open a session with one of them (fabnode client session open)")
+				}
+				c.Payer = paid.sessions
+			}
 			if cands[0].Err != nil {
 				return fmt.Errorf("host %s: %w", cands[0].Peer, cands[0].Err)
 			}
@@ -282,14 +301,38 @@ The prompt is --message, or standard input.`,
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			fmt.Fprintf(stderr, "host %s (%s), model %s, %s\n", cands[0].Peer, cands[0].Address.Hex(), safe(cands[0].Model), priceText(cands[0].Price))
 			out := &replayWriter{w: stdout}
-			res, err := c.Chat(ctx, cands, client.Request{Endpoint: endpoint, Body: b}, client.Handler{
-				OnText: func(_ peer.ID, t string) { out.text(t) },
-				OnFailover: func(from peer.ID, ferr error, received string, to peer.ID) {
-					fmt.Fprintf(stderr, "\n[host %s failed after %d bytes: %s; starting again on %s]\n", from, len(received), safe(truncate(ferr.Error(), 120)), to)
-					out.restart()
-				},
-			})
+			var res *client.Result
+			for deadline, told := time.Now().Add(cn.wait), false; ; {
+				res, err = c.Chat(ctx, cands, client.Request{Endpoint: endpoint, Body: b}, client.Handler{
+					OnText: func(_ peer.ID, t string) { out.text(t) },
+					OnFailover: func(from peer.ID, ferr error, received string, to peer.ID) {
+						fmt.Fprintf(stderr, "\n[host %s failed after %d bytes: %s; starting again on %s]\n", from, len(received), safe(truncate(ferr.Error(), 120)), to)
+						out.restart()
+					},
+				})
+				// A session opened a moment ago may not be confirmed on the
+				// host's view of the chain yet.
+				if paid == nil || err == nil || time.Now().After(deadline) || !sessionNotYetSeen(err) {
+					break
+				}
+				if !told {
+					fmt.Fprintln(stderr, "[waiting for the host to see the session confirmed]")
+					told = true
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(250 * time.Millisecond):
+				}
+			}
 			fmt.Fprintln(stdout)
+			if paid != nil {
+				finish := "-"
+				if err == nil {
+					finish = res.End.Finish
+				}
+				err = errors.Join(err, paid.record(finish, stderr))
+			}
 			if err != nil {
 				return err
 			}
@@ -311,7 +354,71 @@ The prompt is --message, or standard input.`,
 	f.IntVar(&maxTokens, "max-tokens", 256, "the most tokens to generate")
 	f.Float64Var(&temperature, "temperature", 0, "sampling temperature (0: greedy)")
 	f.BoolVar(&completion, "completion", false, "send the prompt as a text completion instead of a chat message")
+	f.StringArrayVar(&sessionPaths, "session", nil, "pay on this session file (from fabnode client session open; repeatable, one per host): only the hosts the sessions name are asked")
 	return cmd
+}
+
+// paidChat is the sessions a paid `client chat` pays on, by host.
+type paidChat struct {
+	sessions fclient.Sessions
+	files    map[common.Address]*sessionFile
+	paths    map[common.Address]string
+	before   map[common.Address]fclient.Receipt
+}
+
+func openPaidChat(paths []string) (*paidChat, error) {
+	p := &paidChat{sessions: fclient.Sessions{}, files: map[common.Address]*sessionFile{},
+		paths: map[common.Address]string{}, before: map[common.Address]fclient.Receipt{}}
+	for _, path := range paths {
+		sf, err := readSessionFile(path)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case sf.Closed:
+			return nil, fmt.Errorf("%s: session %s is closed: open a new one", path, sf.Session)
+		case p.files[sf.Host] != nil:
+			return nil, fmt.Errorf("%s and %s are both sessions with host %s: give one", p.paths[sf.Host], path, sf.Host.Hex())
+		}
+		key, err := sf.sessionKey()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if key == nil {
+			return nil, fmt.Errorf("%s: session %s has no session key, and a paid chat over libp2p signs with one (open it with --session-key, the default, or chat on it with fabnode client session chat)", path, sf.Session)
+		}
+		s := sf.restore(key)
+		p.sessions[sf.Host], p.files[sf.Host], p.paths[sf.Host], p.before[sf.Host] = s, sf, path, s.Receipted()
+	}
+	return p, nil
+}
+
+// hosts keeps the candidates with a session for the model they serve.
+func (p *paidChat) hosts(cands []client.Candidate) []client.Candidate {
+	var keep []client.Candidate
+	for _, cd := range cands {
+		if sf := p.files[cd.Address]; sf != nil && (cd.SHA256 == "" || strings.EqualFold(cd.SHA256, sf.ModelSHA256)) {
+			keep = append(keep, cd)
+		}
+	}
+	return keep
+}
+
+// record saves every session's new state and prints what it paid.
+func (p *paidChat) record(finish string, stderr io.Writer) error {
+	var errs []error
+	for host, sf := range p.files {
+		errs = append(errs, sf.record(p.paths[host], p.sessions[host], p.before[host], finish, stderr))
+	}
+	return errors.Join(errs...)
+}
+
+// sessionNotYetSeen is a host's refusal of a session it has not seen
+// confirmed on its view of the chain yet.
+func sessionNotYetSeen(err error) bool {
+	var we *wire.Error
+	return errors.As(err, &we) && we.Kind == "payment_required" &&
+		(strings.Contains(we.Message, "not known") || strings.Contains(we.Message, "not confirmed"))
 }
 
 func priceText(p *wire.Price) string {

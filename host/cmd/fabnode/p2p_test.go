@@ -19,11 +19,13 @@ import (
 	"github.com/fabnode/fabnode/sdk/plugintest"
 )
 
-// p2pNode serves a node from a config file with p2p enabled on loopback,
-// and its p2p admin routes on a unix socket of their own (sock).
+// p2pNode serves a node from a config file (cfg) with p2p enabled on
+// loopback; its admin listener is the default one, the unix socket sock in
+// its data directory.
 type p2pNode struct {
 	n    *node.Node
 	url  string
+	cfg  string
 	sock string
 }
 
@@ -80,7 +82,7 @@ p2p {
 	done := make(chan error, 1)
 	go func() { done <- n.Serve(ctx, ln, 5*time.Second) }()
 	t.Cleanup(func() { cancel(); <-done })
-	p := &p2pNode{n: n, url: "http://" + ln.Addr().String(), sock: filepath.Join(dir, "p2p-admin.sock")}
+	p := &p2pNode{n: n, url: "http://" + ln.Addr().String(), cfg: cfgPath, sock: filepath.Join(dir, "admin.sock")}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		if r, err := http.Get(p.url + "/health"); err == nil {
 			r.Body.Close()
@@ -90,15 +92,6 @@ p2p {
 			t.Fatal("no /health")
 		}
 	}
-	mux := http.NewServeMux()
-	n.P2P.Routes(mux)
-	al, err := net.Listen("unix", p.sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(al)
-	t.Cleanup(func() { srv.Close() })
 	return p
 }
 
@@ -124,7 +117,8 @@ func TestP2PAndClientCommands(t *testing.T) {
 	n2 := startP2PNode(t, model, wasm, n1.addr())
 	id1, id2 := n1.n.P2P.ID().String(), n2.n.P2P.ID().String()
 
-	out, err := run(t, "p2p", "status", "--admin", "unix:"+n1.sock)
+	// As an operator runs it: the node's config names its admin socket.
+	out, err := run(t, "p2p", "status", "-c", n1.cfg)
 	if err != nil {
 		t.Fatal(err, out)
 	}

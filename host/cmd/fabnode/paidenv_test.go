@@ -57,6 +57,8 @@ type paidEnv struct {
 	start    uint64 // the first block the tests look at
 
 	nodeURL  string
+	peerID   string // the node's libp2p peer id
+	peerAddr string // and a multiaddr of it, /p2p/<id> at its end
 	nodeAddr common.Address
 	modelSHA string // the node's model file's SHA-256, hex
 	cliCfg   string // a config for the client commands: the chain block and the node's api.listen
@@ -112,6 +114,8 @@ func newPaidEnv(t *testing.T) *paidEnv {
 		PollInterval: 50 * time.Millisecond, ReceiptPoll: 20 * time.Millisecond}
 	cfg.Payments.Mode, cfg.Payments.Tokens = "required", []string{"ETH=native:18"}
 	cfg.Payments.SettleIdle, cfg.Payments.SettleMargin, cfg.Payments.ReceiptWait = time.Hour, 4*time.Second, 5*time.Second
+	// The node also sells over libp2p, on loopback.
+	cfg.P2P.Enabled, cfg.P2P.MDNS, cfg.P2P.Listen = true, false, []string{"/ip4/127.0.0.1/tcp/0"}
 	n, err := node.New(cfg, plugintest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +141,8 @@ func newPaidEnv(t *testing.T) *paidEnv {
 			t.Fatal("the node never answered /health")
 		}
 	}
+	h := n.P2P.Net().Host // started before the HTTP API
+	e.peerID, e.peerAddr = h.ID().String(), h.Addrs()[0].String()+"/p2p/"+h.ID().String()
 	e.cliCfg = writeFile(t, dir, "client.hcl", fmt.Sprintf("api {\n  listen = %q\n}\n%s", ln.Addr().String(), chainBlock))
 	return e
 }

@@ -270,6 +270,57 @@ func (sf *sessionFile) cost(inTokens, outTokens uint64) *big.Int {
 	return c.Add(c, new(big.Int).Mul(new(big.Int).SetUint64(outTokens), out))
 }
 
+func (sf *sessionFile) chainID() *big.Int {
+	n, _ := new(big.Int).SetString(sf.ChainID, 10)
+	return n
+}
+
+// sessionKey is the session's own key, nil when it was opened without
+// one (the wallet then signs).
+func (sf *sessionFile) sessionKey() (*ecdsa.PrivateKey, error) {
+	if sf.SessionKeyFile == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(sf.SessionKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("the session key: %w", err)
+	}
+	k, err := identity.ParsePrivateKey(b, "")
+	if err != nil {
+		return nil, fmt.Errorf("the session key %s: %w", sf.SessionKeyFile, err)
+	}
+	return k, nil
+}
+
+// restore is a client of the session that goes on from the state the
+// file keeps: its nonce, its output chain and what it countersigned.
+func (sf *sessionFile) restore(signer *ecdsa.PrivateKey) *client.Session {
+	s := client.NewSession(sf.id(), chain.Domain{ChainID: sf.chainID(), Escrow: sf.Escrow}, signer, sf.Node)
+	s.Restore(client.State{Nonce: sf.Nonce, OutputChain: sf.OutputChain,
+		Receipted: client.Receipt{InputTokens: sf.Receipted.InputTokens, OutputTokens: sf.Receipted.OutputTokens, OutputChain: sf.Receipted.OutputChain}})
+	return s
+}
+
+// record saves s's state to the file at path, whatever the request's end
+// (what arrived and what was countersigned is the session's state now),
+// and prints what was countersigned since before and what it cost.
+func (sf *sessionFile) record(path string, s *client.Session, before client.Receipt, finish string, stderr io.Writer) error {
+	st := s.State()
+	sf.Nonce, sf.OutputChain = st.Nonce, st.OutputChain
+	sf.Receipted = receiptState{InputTokens: st.Receipted.InputTokens, OutputTokens: st.Receipted.OutputTokens, OutputChain: st.Receipted.OutputChain}
+	var err error
+	if serr := sf.save(path); serr != nil {
+		err = fmt.Errorf("saving the session's state to %s: %w", path, serr)
+	}
+	din, dout := st.Receipted.InputTokens-before.InputTokens, st.Receipted.OutputTokens-before.OutputTokens
+	dep, _ := new(big.Int).SetString(sf.Deposit, 10)
+	total := sf.cost(st.Receipted.InputTokens, st.Receipted.OutputTokens)
+	fmt.Fprintf(stderr, "[session %s: countersigned %d input + %d output tokens = %s wei (%s), finish %s; session total %d + %d tokens = %s wei of the %s deposit]\n",
+		sf.Session, din, dout, sf.cost(din, dout), formatEther(sf.cost(din, dout)), finish,
+		st.Receipted.InputTokens, st.Receipted.OutputTokens, total, formatEther(dep))
+	return err
+}
+
 func readSessionFile(path string) (*sessionFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -603,22 +654,17 @@ countersigned and their cost at the session's prices. The prompt is
 			if msg == "" {
 				return errors.New("no prompt: give --message or write it to standard input")
 			}
-			chainID, _ := new(big.Int).SetString(sf.ChainID, 10)
-			var signer *ecdsa.PrivateKey
-			if sf.SessionKeyFile != "" {
-				b, err := os.ReadFile(sf.SessionKeyFile)
-				if err != nil {
-					return fmt.Errorf("the session key: %w", err)
+			signer, err := sf.sessionKey()
+			if err == nil && signer == nil {
+				if signer, err = wf.signer(cmd, sf.chainID()); err != nil {
+					err = fmt.Errorf("session %s has no session key, so the wallet signs: %w", sf.Session, err)
 				}
-				if signer, err = identity.ParsePrivateKey(b, ""); err != nil {
-					return fmt.Errorf("the session key %s: %w", sf.SessionKeyFile, err)
-				}
-			} else if signer, err = wf.signer(cmd, chainID); err != nil {
-				return fmt.Errorf("session %s has no session key, so the wallet signs: %w", sf.Session, err)
 			}
-			s := client.NewSession(sf.id(), chain.Domain{ChainID: chainID, Escrow: sf.Escrow}, signer, sf.Node)
-			before := client.Receipt{InputTokens: sf.Receipted.InputTokens, OutputTokens: sf.Receipted.OutputTokens, OutputChain: sf.Receipted.OutputChain}
-			s.Restore(client.State{Nonce: sf.Nonce, OutputChain: sf.OutputChain, Receipted: before})
+			if err != nil {
+				return err
+			}
+			s := sf.restore(signer)
+			before := s.Receipted()
 			body := map[string]any{"model": sf.Model, "max_tokens": maxTokens, "temperature": temperature,
 				"messages": []map[string]string{{"role": "user", "content": msg}}}
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -643,25 +689,11 @@ countersigned and their cost at the session's prices. The prompt is
 				break
 			}
 			fmt.Fprintln(stdout)
-			// Whatever happened, what arrived and what was countersigned is
-			// the session's state now.
-			st := s.State()
-			sf.Nonce, sf.OutputChain = st.Nonce, st.OutputChain
-			sf.Receipted = receiptState{InputTokens: st.Receipted.InputTokens, OutputTokens: st.Receipted.OutputTokens, OutputChain: st.Receipted.OutputChain}
-			if serr := sf.save(path); serr != nil {
-				err = errors.Join(err, fmt.Errorf("saving the session's state to %s: %w", path, serr))
-			}
-			din, dout := st.Receipted.InputTokens-before.InputTokens, st.Receipted.OutputTokens-before.OutputTokens
-			dep, _ := new(big.Int).SetString(sf.Deposit, 10)
-			total := sf.cost(st.Receipted.InputTokens, st.Receipted.OutputTokens)
 			finish := "-"
 			if res != nil && res.Finish != "" {
 				finish = res.Finish
 			}
-			fmt.Fprintf(stderr, "[session %s: countersigned %d input + %d output tokens = %s wei (%s), finish %s; session total %d + %d tokens = %s wei of the %s deposit]\n",
-				sf.Session, din, dout, sf.cost(din, dout), formatEther(sf.cost(din, dout)), finish,
-				st.Receipted.InputTokens, st.Receipted.OutputTokens, total, formatEther(dep))
-			return err
+			return errors.Join(err, sf.record(path, s, before, finish, stderr))
 		},
 	}
 	wf.register(cmd)

@@ -56,11 +56,18 @@ func TestPaidSessionThroughTheCLI(t *testing.T) {
 
 	// Each answer (50 tokens after the prompt) passes the credit window of
 	// 32: the node goes on only as the CLI countersigns mid-stream. The
-	// second chat starts from the output chain the first saved.
+	// second chat starts from the output chain the first saved; the third
+	// goes on on the same session over libp2p (`client chat --session`),
+	// its receipts on the stream.
 	chatRe := regexp.MustCompile(`countersigned (\d+) input \+ (\d+) output tokens = (\d+) wei`)
 	var in, outTokens uint64
-	for i, msg := range []string{"tell me about the green river", "and the mountains"} {
-		out, err := run(t, "client", "session", "chat", "--session", sess, "-m", msg, "--max-tokens", "50")
+	chats := [][]string{
+		{"client", "session", "chat", "--session", sess, "-m", "tell me about the green river", "--max-tokens", "50"},
+		{"client", "session", "chat", "--session", sess, "-m", "and the mountains", "--max-tokens", "50"},
+		{"client", "chat", "--bootstrap", e.peerAddr, "--peer", e.peerID, "--session", sess, "-m", "and the sea", "--max-tokens", "50"},
+	}
+	for i, args := range chats {
+		out, err := run(t, args...)
 		m := chatRe.FindStringSubmatch(out)
 		if err != nil || m == nil {
 			t.Fatalf("chat %d: %v\n%s", i, err, out)

@@ -183,7 +183,7 @@ func Load(path string, opts Options, log hclog.Logger) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{
-		info: info, opts: opts, log: log.Named(info.Name),
+		info: info, opts: opts, log: log, // named by the caller: the file's own name is untrusted text
 		model: lm, lctx: lctx, batch: batch, cctx: cctx, vocab: readVocab(meta),
 		submit:  make(chan *job, opts.Parallel+opts.MaxQueue),
 		control: make(chan func()),

@@ -266,7 +266,7 @@ func (m *Manager) load(e *entry) (*Loaded, error) {
 	if err := m.reserve(s.Name, need); err != nil {
 		return nil, err
 	}
-	model, err := engine.Load(s.Path, s.Engine, m.log)
+	model, err := engine.Load(s.Path, s.Engine, m.log.Named(s.Name))
 	if err != nil {
 		m.mu.Lock()
 		m.reserved -= need

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/fabnode/fabnode/host/chain"
 	"github.com/fabnode/fabnode/host/chain/bindings"
 )
 
@@ -302,5 +303,46 @@ func TestNodeRegistryStake(t *testing.T) {
 	m, _ := bind.Call(e.nodes, nil, nodesABI.PackModelRegistry(), nodesABI.UnpackModelRegistry)
 	if d != delay || m != e.modelsAddr {
 		t.Fatalf("unbondingDelay %d modelRegistry %v", d, m)
+	}
+}
+
+// The directory lists what the registry holds at the head, learning the
+// hosts from its events across log-range chunks and scanning only new
+// blocks on later calls.
+func TestHostDirectory(t *testing.T) {
+	e := newEnv(t)
+	ma := modelID("a")
+	e.must(deployerKey, e.models, modelsABI.PackRegister(ma, "a"), nil)
+	from, _ := e.cl.BlockNumber(e.ctx)
+	dir := chain.NewHostDirectory(e.cl, e.nodesAddr, from, 2) // two blocks of logs per query
+	if hs, err := dir.Hosts(e.ctx); err != nil || len(hs) != 0 {
+		t.Fatalf("an empty registry lists %v (%v)", hs, err)
+	}
+	info := e.hostInfo(ma)
+	e.must(hostKey, e.nodes, nodesABI.PackRegister(info), nil)
+	e.must(host2Key, e.nodes, nodesABI.PackRegister(e.hostInfo(ma)), nil)
+	for range 5 {
+		e.sim.Commit() // the events lie several chunks back
+	}
+	hs, err := dir.Hosts(e.ctx)
+	if err != nil || len(hs) != 2 {
+		t.Fatalf("hosts %+v (%v)", hs, err)
+	}
+	for _, h := range hs {
+		if h.Address != addr(hostKey) && h.Address != addr(host2Key) {
+			t.Fatalf("a host nobody registered: %s", h.Address.Hex())
+		}
+		if h.Address == addr(hostKey) && !reflect.DeepEqual(h.Info, info) {
+			t.Fatalf("entry %+v, registered %+v", h.Info, info)
+		}
+	}
+	// An update shows; an unregistered host goes.
+	upd := e.hostInfo(ma)
+	upd.Multiaddrs = []string{"/ip4/198.51.100.1/tcp/4001"}
+	e.must(hostKey, e.nodes, nodesABI.PackUpdate(upd), nil)
+	e.must(host2Key, e.nodes, nodesABI.PackUnregister(), nil)
+	hs, err = dir.Hosts(e.ctx)
+	if err != nil || len(hs) != 1 || hs[0].Address != addr(hostKey) || !reflect.DeepEqual(hs[0].Info.Multiaddrs, upd.Multiaddrs) {
+		t.Fatalf("after an update and an unregister: %+v (%v)", hs, err)
 	}
 }

@@ -228,6 +228,10 @@ func (n *Node) devRegistration() (chain.Registration, error) {
 	if reg.APIURL == "" {
 		reg.APIURL = "http://" + cfg.API.Listen
 	}
+	var err error
+	if reg.PeerID, reg.Multiaddrs, err = P2PRegistration(cfg, n.Key.PrivateKey()); err != nil {
+		return reg, err
+	}
 	tokens, err := ParseTokens(cfg.Payments.Tokens)
 	if err != nil {
 		return reg, err

@@ -16,9 +16,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/fabnode/fabnode/host/api"
+	"github.com/fabnode/fabnode/host/chain"
 	"github.com/fabnode/fabnode/host/config"
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/fetch"
@@ -56,6 +58,7 @@ type Node struct {
 
 	runtime  *plugin.Runtime
 	services service.Group
+	registry *registryPeers // the NodeRegistry for libp2p discovery; nil without p2p
 }
 
 // New builds the node described by cfg.
@@ -223,6 +226,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	}
 	if c != nil {
 		svcs = append(svcs, c.Services()...)
+		if n.registry != nil && c.Config.NodeRegistry != (common.Address{}) {
+			n.registry.follow(chain.NewHostDirectory(c.Client, c.Config.NodeRegistry, c.Config.StartBlock, c.Config.MaxLogRange))
+		}
 	}
 	pay, paySvcs, err := n.openPayments(c)
 	if err != nil {

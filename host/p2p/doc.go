@@ -22,7 +22,9 @@
 //
 // Discovery is host/p2p/p2pnet's: the DHT under /fabnode, where the node
 // provides each model under the CID of its SHA-256 (re-provided on
-// schedule), mDNS, bootstrap peers, the chain's NodeRegistry (a seam), and
+// schedule), mDNS, bootstrap peers, the hosts registered in the chain's
+// NodeRegistry (host/node reads them through chain.HostDirectory and
+// dials only entries whose peer id is the registering account's key), and
 // the signed announcements the node publishes on the gossip topic.
 //
 // Clients are in host/p2p/client.

@@ -318,8 +318,9 @@ func chainRegisterCmd() *cobra.Command {
 		Long: `Register registers each configured model (its id is the SHA-256 of the GGUF
 file) in the ModelRegistry unless it is there, then the node in the
 NodeRegistry, or replaces its entry: the API URL, the models with their
-minimum prices per token (in the payment token's smallest unit, e.g. wei) and
-the payment tokens it accepts.`,
+minimum prices per token (in the payment token's smallest unit, e.g. wei),
+the payment tokens it accepts and, with p2p enabled, its libp2p peer id and
+the listen addresses others can dial.`,
 		Args: cobra.NoArgs,
 	}
 	f.register(cmd)
@@ -348,6 +349,11 @@ the payment tokens it accepts.`,
 			return errors.New("no API URL: pass --api-url or set chain.api_url")
 		}
 		reg := chain.Registration{APIURL: apiURL}
+		// With p2p on, the entry carries the node's peer id and listen
+		// addresses, which libp2p discovery dials.
+		if reg.PeerID, reg.Multiaddrs, err = node.P2PRegistration(op.cfg, op.key.PrivateKey()); err != nil {
+			return err
+		}
 		for _, t := range tokens {
 			a, err := parseToken(t)
 			if err != nil {

@@ -75,9 +75,9 @@ type Options struct {
 	Log        hclog.Logger
 }
 
-// Registry is the seam for the chain's NodeRegistry: its entries carry
-// each host's peer id and multiaddrs. host/chain does not expose a
-// reader yet; whatever implements this is dialled like a bootstrap peer.
+// Registry lists the hosts of the chain's NodeRegistry, whose entries
+// carry each host's peer id and multiaddrs (host/node implements it over
+// chain.HostDirectory); each is dialled like a bootstrap peer.
 type Registry interface {
 	Peers(ctx context.Context) ([]peer.AddrInfo, error)
 }

@@ -64,17 +64,27 @@ func (d *HostDirectory) Hosts(ctx context.Context) ([]RegisteredHost, error) {
 	slices.SortFunc(addrs, func(a, b common.Address) int { return a.Cmp(b) })
 	var out []RegisteredHost
 	for _, a := range addrs {
-		got, err := call(ctx, d.b, d.registry, nodesABI.PackGetHost(a), nodesABI.UnpackGetHost)
+		info, ok, err := HostEntry(ctx, d.b, d.registry, a)
 		if err != nil {
-			return out, fmt.Errorf("NodeRegistry %s: getHost(%s): %w", d.registry.Hex(), a.Hex(), err)
+			return out, err
 		}
-		if got.RegisteredAt == 0 { // unregistered since
+		if !ok { // unregistered since
 			delete(d.hosts, a)
 			continue
 		}
-		out = append(out, RegisteredHost{Address: a, Info: got.Info})
+		out = append(out, RegisteredHost{Address: a, Info: info})
 	}
 	return out, nil
+}
+
+// HostEntry reads host's entry in the NodeRegistry at registry; ok is
+// false when host is not registered.
+func HostEntry(ctx context.Context, b Backend, registry, host common.Address) (info bindings.NodeRegistryHostInfo, ok bool, err error) {
+	got, err := call(ctx, b, registry, nodesABI.PackGetHost(host), nodesABI.UnpackGetHost)
+	if err != nil {
+		return info, false, fmt.Errorf("NodeRegistry %s: getHost(%s): %w", registry.Hex(), host.Hex(), err)
+	}
+	return got.Info, got.RegisteredAt != 0, nil
 }
 
 // scan adds the hosts named by registration events since d.next.

@@ -346,6 +346,12 @@ func TestTxManagerResendsAfterAReorg(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the job sent", 10*time.Second, func() bool { s, _ := m.Status("r"); return s.State == chain.JobSent })
+	// The pool may take a sent transaction in a moment after it answered:
+	// the block must not be sealed before.
+	eventually(t, "the transaction pending", 10*time.Second, func() bool {
+		n, err := e.cl.PendingTransactionCount(context.Background())
+		return err == nil && n > 0
+	})
 	e.sim.Commit()
 	eventually(t, "the job mined", 10*time.Second, func() bool { s, _ := m.Status("r"); return s.State == chain.JobMined })
 	first, _ := m.Status("r")

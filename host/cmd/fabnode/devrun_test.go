@@ -193,8 +193,15 @@ chain {
 		sess := filepath.Join(t.TempDir(), "session.json")
 		client := devchain.Address(devchain.Client)
 		before := e.balance(t, client)
+		// The account /health names is checked against the registry: the
+		// same node under a URL it did not register gets no deposit.
+		other := strings.Replace("http://"+api, "127.0.0.1", "localhost", 1)
+		if out, err := run(t, "client", "session", "open", "--config", cfgPath, "--node", other, "--dev-client-key", "--out", sess); err == nil ||
+			!strings.Contains(err.Error(), "whose NodeRegistry entry gives its API as") {
+			t.Fatalf("run %d: open through a URL the node did not register: %v\n%s", run1, err, out)
+		}
 		if out, err := run(t, "client", "session", "open", "--config", cfgPath, "--dev-client-key", "--deposit", "0.02", "--session-key=false", "--out", sess); err != nil ||
-			!strings.Contains(out, "opened session 1 ") {
+			!strings.Contains(out, "opened session 1 ") || !strings.Contains(out, "registered in the NodeRegistry with this API URL") {
 			t.Fatalf("run %d: open: %v\n%s", run1, err, out)
 		}
 		out, err := run(t, "client", "session", "chat", "--config", cfgPath, "--dev-client-key", "--session", sess, "-m", "tell me about the green river", "--max-tokens", "40")

@@ -451,6 +451,49 @@ func formatEther(wei *big.Int) string {
 	return strings.TrimSuffix(s, ".") + " ETH"
 }
 
+// checkRegistered checks the account a node at base names for itself in
+// /health, which the deposit goes to, against the NodeRegistry (when the
+// config names one): a registered host must have registered this API URL,
+// or anyone answering at that URL (a proxy, a spoofed name) could take the
+// deposit for another account. It says what it checked, for the output.
+func checkRegistered(ctx context.Context, w *wallet, host common.Address, base string, trust bool) (string, error) {
+	reg := w.cfg.Chain.NodeRegistry
+	if reg == "" {
+		return "not checked against a NodeRegistry (chain.node_registry is not set): the account is the node's own word", nil
+	}
+	if !common.IsHexAddress(reg) {
+		return "", fmt.Errorf("chain.node_registry %q is not an address", reg)
+	}
+	info, ok, err := chain.HostEntry(ctx, w.rpc, common.HexToAddress(reg), host)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok && !trust:
+		return "", fmt.Errorf("the node at %s names account %s, which is not registered in the NodeRegistry %s: pass --trust-node to deposit for it anyway", base, host.Hex(), reg)
+	case !ok:
+		return "not registered in the NodeRegistry (--trust-node)", nil
+	case !sameURL(info.ApiUrl, base) && !trust:
+		return "", fmt.Errorf("the node at %s names account %s, whose NodeRegistry entry gives its API as %q: pass --trust-node to deposit for it anyway", base, host.Hex(), safe(info.ApiUrl))
+	case !sameURL(info.ApiUrl, base):
+		return fmt.Sprintf("registered with another API URL, %q (--trust-node)", safe(info.ApiUrl)), nil
+	}
+	return "registered in the NodeRegistry with this API URL", nil
+}
+
+// sameURL compares API URLs as a client reaches them: scheme and host
+// case-insensitively, without a trailing slash.
+func sameURL(a, b string) bool {
+	norm := func(s string) string {
+		u, err := url.Parse(strings.TrimRight(s, "/"))
+		if err != nil {
+			return s
+		}
+		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+		return u.String()
+	}
+	return norm(a) == norm(b)
+}
+
 func sessionOpenCmd() *cobra.Command {
 	var (
 		wf                   walletFlags
@@ -460,7 +503,7 @@ func sessionOpenCmd() *cobra.Command {
 		inPrice, outPrice    string
 		window               uint32
 		expiry               time.Duration
-		force                bool
+		force, trustNode     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "open",
@@ -531,7 +574,12 @@ needs the wallet key, and saves it beside the session file (mode 0600).`,
 			if err != nil || len(sum) != 32 {
 				return fmt.Errorf("the node does not tell model %s's SHA-256 (its id on chain) in /v1/models/%s", safe(q.Model), safe(q.Model))
 			}
-			terms := client.Terms{Host: common.HexToAddress(health.NodeKey), ModelID: [32]byte(sum), Deposit: dep,
+			host := common.HexToAddress(health.NodeKey)
+			checked, err := checkRegistered(ctx, w, host, base, trustNode)
+			if err != nil {
+				return err
+			}
+			terms := client.Terms{Host: host, ModelID: [32]byte(sum), Deposit: dep,
 				InputPrice: node.PriceFromQuote(q.In, 18), OutputPrice: node.PriceFromQuote(q.Out, 18),
 				CreditWindow: window, Expiry: time.Now().Add(expiry)}
 			for _, p := range []struct {
@@ -588,6 +636,7 @@ needs the wallet key, and saves it beside the session file (mode 0600).`,
 			risk := new(big.Int).Mul(big.NewInt(int64(window)), maxOut)
 			fmt.Fprintf(o, "opened session %s on escrow %s (chain %v), saved to %s\n", id, w.escrow.Hex(), w.chainID, out)
 			fmt.Fprintf(o, "  node     %s at %s, model %s (sha256 %s)\n", terms.Host.Hex(), base, safe(q.Model), m.SHA256)
+			fmt.Fprintf(o, "           %s\n", checked)
 			fmt.Fprintf(o, "  deposit  %s (%s wei) from %s\n", formatEther(dep), dep, wal.Address().Hex())
 			fmt.Fprintf(o, "  prices   %s wei per input token, %s wei per output token (the node quotes %d and %d nano-ETH)\n", terms.InputPrice, terms.OutputPrice, q.In, q.Out)
 			fmt.Fprintf(o, "  window   %d tokens the node may deliver beyond your last receipt: at most %s wei at risk\n", window, risk)
@@ -610,6 +659,7 @@ needs the wallet key, and saves it beside the session file (mode 0600).`,
 	f.BoolVar(&newKey, "session-key", true, "generate a session key to sign the session's requests and receipts, saved beside the session file (.key, mode 0600); false: the wallet key signs")
 	f.StringVar(&out, "out", "", "the session file to write (default: fabnode/session.json in the user's configuration directory)")
 	f.BoolVar(&force, "force", false, "overwrite a session file whose session is not closed")
+	f.BoolVar(&trustNode, "trust-node", false, "deposit for the account the node names even when the NodeRegistry does not list it at this URL")
 	return cmd
 }
 

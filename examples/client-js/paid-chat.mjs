@@ -14,7 +14,8 @@
 // Run against `make run` (its development chain):
 //
 //   cd examples/client-js && npm ci
-//   FABNODE_DEV_CLIENT_KEY=1 node paid-chat.mjs "Tell me about the green river"
+//   FABNODE_DEV_CLIENT_KEY=1 FABNODE_NODE_REGISTRY=0xE200D430d1A9096D9438a326ffA27F8c25bc66C0 \
+//     node paid-chat.mjs "Tell me about the green river"
 //
 // Environment: FABNODE_URL (default http://127.0.0.1:8080), FABNODE_RPC
 // (default http://127.0.0.1:8545), FABNODE_ESCROW (default: the escrow of
@@ -23,7 +24,12 @@
 // funded client account, whose key is public: chain 1337 only),
 // FABNODE_MODEL, FABNODE_MAX_TOKENS (default 64), FABNODE_DEPOSIT (ETH,
 // default 0.01), FABNODE_WINDOW (credit window in tokens, default 64),
-// FABNODE_SUMMARY (a file to write the outcome to, as JSON).
+// FABNODE_SUMMARY (a file to write the outcome to, as JSON),
+// FABNODE_NODE_REGISTRY (the NodeRegistry: when set, the account the node
+// names in /health must be registered there with FABNODE_URL as its API,
+// or no deposit is made; on `make run`'s chain it is
+// 0xE200D430d1A9096D9438a326ffA27F8c25bc66C0), FABNODE_TRUST_NODE=1 (deposit
+// without that check passing).
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet, concat, getBytes, keccak256, parseEther, toUtf8Bytes } from "ethers";
@@ -36,6 +42,7 @@ const ESCROW = env.FABNODE_ESCROW ?? "0x809926c727c3b3D96d7D2cab6a76411d501aa925
 const MAX_TOKENS = Number(env.FABNODE_MAX_TOKENS ?? 64);
 const DEPOSIT = parseEther(env.FABNODE_DEPOSIT ?? "0.01");
 const WINDOW = Number(env.FABNODE_WINDOW ?? 64);
+const NODE_REGISTRY = env.FABNODE_NODE_REGISTRY;
 const message = process.argv.slice(2).join(" ") || "Tell me about the green river";
 
 // The escrow's functions and events this client uses (SessionEscrow.sol).
@@ -45,6 +52,26 @@ const escrowABI = [
   "event SessionOpened(uint256 indexed sessionId, address indexed depositor, address indexed host, bytes32 modelId, address token, uint256 deposit, uint256 inputPrice, uint256 outputPrice, uint32 creditWindow, uint64 expiry, address sessionKey)",
   "event SessionSettled(uint256 indexed sessionId, address indexed host, address indexed depositor, uint64 inputTokens, uint64 outputTokens, bytes32 outputChain, bool withCheckpoint, uint256 hostAmount, uint256 fee, uint256 refund)",
 ];
+
+// The NodeRegistry's entry of a host (NodeRegistry.sol).
+const registryABI = [
+  "function getHost(address host) view returns ((string apiUrl, bytes peerId, string[] multiaddrs, (bytes32 modelId, uint256 minInputPrice, uint256 minOutputPrice)[] models, address[] paymentTokens) info, uint64 registeredAt)",
+];
+
+// checkRegistered refuses to deposit for the account a node names in
+// /health unless the NodeRegistry lists it with the URL this client talks
+// to: anyone answering at a URL can name any account.
+async function checkRegistered(provider, host) {
+  if (!NODE_REGISTRY) return "not checked against a NodeRegistry (FABNODE_NODE_REGISTRY is not set)";
+  const [info, registeredAt] = await new Contract(NODE_REGISTRY, registryABI, provider).getHost(host);
+  const same = (a, b) => a.replace(/\/$/, "").toLowerCase() === b.replace(/\/$/, "").toLowerCase();
+  let problem = "";
+  if (registeredAt === 0n) problem = `${host} is not registered in the NodeRegistry ${NODE_REGISTRY}`;
+  else if (!same(info.apiUrl, NODE)) problem = `${host}'s NodeRegistry entry gives its API as ${JSON.stringify(info.apiUrl)}, not ${NODE}`;
+  if (!problem) return "registered in the NodeRegistry with this API URL";
+  if (env.FABNODE_TRUST_NODE === "1") return problem + " (FABNODE_TRUST_NODE=1)";
+  throw new Error(`refusing to deposit: ${problem} (set FABNODE_TRUST_NODE=1 to deposit anyway)`);
+}
 
 // The EIP-712 types the node and the escrow check (host/chain/typeddata.go).
 const requestTypes = { Request: [
@@ -67,7 +94,9 @@ async function getJSON(path) {
 const weiPerToken = (nanos) => BigInt(nanos) * 10n ** 9n;
 
 async function main() {
-  const provider = new JsonRpcProvider(RPC);
+  // No request cache: ethers shares identical calls made within 250 ms,
+  // so a close sent soon after the open would reuse the open's nonce.
+  const provider = new JsonRpcProvider(RPC, undefined, { cacheTimeout: -1 });
   provider.pollingInterval = 200; // tx.wait() polls this often (default 4 s)
   const { chainId } = await provider.getNetwork();
   let key;
@@ -85,6 +114,7 @@ async function main() {
 
   // 1. The node's account, model id and prices; open the session.
   const health = await getJSON("/health");
+  log(`the node's account ${health.node_key}: ${await checkRegistered(provider, health.node_key)}`);
   const quote = await getJSON("/v1/quote" + (env.FABNODE_MODEL ? "?model=" + encodeURIComponent(env.FABNODE_MODEL) : ""));
   const model = await getJSON("/v1/models/" + encodeURIComponent(quote.model));
   if (quote.currency !== "ETH") throw new Error(`the node quotes in ${quote.currency}; this client pays in ETH`);

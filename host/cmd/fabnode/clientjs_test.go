@@ -35,10 +35,23 @@ func TestPaidSessionFromJS(t *testing.T) {
 	client := crypto.PubkeyToAddress(ck.PublicKey)
 	before := e.balance(t, client)
 	summary := filepath.Join(t.TempDir(), "summary.json")
-	cmd := exec.Command(nodeJS, "paid-chat.mjs", "tell me about the green river")
-	cmd.Dir = jsDir
-	cmd.Env = append(os.Environ(), "FABNODE_URL="+e.nodeURL, "FABNODE_RPC="+e.rpcURL, "FABNODE_ESCROW="+e.escrow.Hex(),
+	env := append(os.Environ(), "FABNODE_URL="+e.nodeURL, "FABNODE_RPC="+e.rpcURL, "FABNODE_ESCROW="+e.escrow.Hex(),
 		"FABNODE_KEY_FILE="+keyFile, "FABNODE_SUMMARY="+summary, "FABNODE_WINDOW=32", "FABNODE_MAX_TOKENS=60", "FABNODE_DEPOSIT=0.05")
+	if e.nodeRegistry != (common.Address{}) {
+		// Given a NodeRegistry, the client deposits nothing for an account
+		// the registry does not list at this URL.
+		cmd := exec.Command(nodeJS, "paid-chat.mjs", "hi")
+		cmd.Dir, cmd.Env = jsDir, append(env, "FABNODE_NODE_REGISTRY="+e.nodeRegistry.Hex())
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "refusing to deposit") || !strings.Contains(string(out), "is not registered") {
+			t.Fatalf("the JS client with a registry that does not list the node: %v\n%s", err, out)
+		}
+		if got := e.balance(t, client); got.Cmp(before) != 0 {
+			t.Fatalf("the refused client spent %s wei", new(big.Int).Sub(before, got))
+		}
+	}
+	cmd := exec.Command(nodeJS, "paid-chat.mjs", "tell me about the green river")
+	cmd.Dir, cmd.Env = jsDir, env
 	out, err := cmd.CombinedOutput()
 	t.Logf("node paid-chat.mjs:\n%s", out)
 	if err != nil {

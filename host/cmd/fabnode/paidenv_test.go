@@ -52,6 +52,9 @@ type paidEnv struct {
 	chainID  *big.Int
 	escrow   common.Address
 	treasury common.Address
+	// nodeRegistry is a NodeRegistry the node is not registered in (zero
+	// on a devnet).
+	nodeRegistry common.Address
 	feeBps   uint16
 	fund     func(t *testing.T, to common.Address, wei *big.Int)
 	start    uint64 // the first block the tests look at
@@ -88,6 +91,7 @@ func newPaidEnv(t *testing.T) *paidEnv {
 		}
 		t.Cleanup(func() { dc.Close() })
 		e.rpcURL, e.chainID, e.escrow, e.treasury, e.feeBps = dc.URL, dc.ChainID, dc.Escrow, devchain.Address(devchain.Treasury), 250
+		e.nodeRegistry = dc.NodeRegistry // the node is not registered in it
 		e.fund = func(t *testing.T, to common.Address, wei *big.Int) {
 			if err := dc.Transfer(context.Background(), to, wei); err != nil {
 				t.Fatal(err)

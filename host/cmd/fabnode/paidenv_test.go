@@ -55,9 +55,9 @@ type paidEnv struct {
 	// nodeRegistry is a NodeRegistry the node is not registered in (zero
 	// on a devnet).
 	nodeRegistry common.Address
-	feeBps   uint16
-	fund     func(t *testing.T, to common.Address, wei *big.Int)
-	start    uint64 // the first block the tests look at
+	feeBps       uint16
+	fund         func(t *testing.T, to common.Address, wei *big.Int)
+	start        uint64 // the first block the tests look at
 
 	nodeURL  string
 	peerID   string // the node's libp2p peer id

@@ -115,12 +115,13 @@ func (s *Service) serveInference(st network.Stream) string {
 	if err := sink.send(wire.TEnd, s.end(res)); err != nil {
 		return "write_failed"
 	}
-	if res.Payment != nil && s.receipts() != nil {
-		// The end asks for a receipt of everything delivered: it comes back
-		// on this stream, within FrameTimeout.
-		_ = st.SetReadDeadline(time.Now().Add(s.cfg.FrameTimeout))
-		reader.Wait()
-	}
+	// The client closes its side once it has read the end and, when the
+	// end asks for a receipt of everything delivered, sent that receipt
+	// back on this stream. Waiting for its close, within FrameTimeout,
+	// means the last frames have reached it before this request counts as
+	// finished: a shutdown that closes the host right after drops nothing.
+	_ = st.SetReadDeadline(time.Now().Add(s.cfg.FrameTimeout))
+	reader.Wait()
 	return "ok"
 }
 

@@ -335,24 +335,9 @@ func TestNodeSignsCommitmentsWithItsAddress(t *testing.T) {
 	cfg.Models["tiny"] = config.ModelConfig{Path: model, GPULayers: -1}
 	cfg.Plugins["proof"] = config.PluginConfig{Kind: "proof", Path: plugintest.Build(t, "../../../plugins/proof"),
 		MemoryLimit: 64 << 20, Timeout: time.Second, MaxOutputBytes: 1 << 20, PoolSize: 2}
-	n, err := node.New(cfg, plugintest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if err := n.Prepare(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- n.Serve(ctx, ln, time.Second) }()
-	defer func() { cancel(); <-served }()
+	_, addr := serveNode(t, cfg)
 	body := `{"model":"tiny","prompt":"hello","max_tokens":10,"temperature":0}`
-	resp, err := http.Post("http://"+ln.Addr().String()+"/v1/completions", "application/json", strings.NewReader(body))
+	resp, err := http.Post("http://"+addr+"/v1/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,40 @@ func genTiny(t *testing.T) (path, sum string) {
 	return path, f[len(f)-1]
 }
 
+// serveNode builds the node of cfg, serves it on a loopback port until the
+// test ends (a 5 s shutdown grace) and returns it with the address it
+// listens on, once /health answers.
+func serveNode(t *testing.T, cfg *config.Config) (*node.Node, string) {
+	t.Helper()
+	n, err := node.New(cfg, plugintest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := n.Prepare(ctx, nil); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- n.Serve(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() { cancel(); <-served })
+	addr := ln.Addr().String()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if r, err := http.Get("http://" + addr + "/health"); err == nil {
+			r.Body.Close()
+			return n, addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the node never answered /health")
+		}
+	}
+}
+
 func TestModelGenIsDeterministicAndInfoDescribesIt(t *testing.T) {
 	_, a := genTiny(t)
 	path, b := genTiny(t)

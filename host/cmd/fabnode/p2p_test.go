@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -67,31 +65,8 @@ p2p {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.New(cfg, plugintest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := n.Prepare(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, ln, 5*time.Second) }()
-	t.Cleanup(func() { cancel(); <-done })
-	p := &p2pNode{n: n, url: "http://" + ln.Addr().String(), cfg: cfgPath, sock: filepath.Join(dir, "admin.sock")}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if r, err := http.Get(p.url + "/health"); err == nil {
-			r.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no /health")
-		}
-	}
+	n, addr := serveNode(t, cfg)
+	p := &p2pNode{n: n, url: "http://" + addr, cfg: cfgPath, sock: filepath.Join(dir, "admin.sock")}
 	return p
 }
 

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -120,34 +118,11 @@ func newPaidEnv(t *testing.T) *paidEnv {
 	cfg.Payments.SettleIdle, cfg.Payments.SettleMargin, cfg.Payments.ReceiptWait = time.Hour, 4*time.Second, 5*time.Second
 	// The node also sells over libp2p, on loopback.
 	cfg.P2P.Enabled, cfg.P2P.MDNS, cfg.P2P.Listen = true, false, []string{"/ip4/127.0.0.1/tcp/0"}
-	n, err := node.New(cfg, plugintest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := n.Prepare(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- n.Serve(ctx, ln, 5*time.Second) }()
-	t.Cleanup(func() { cancel(); <-served })
-	e.nodeURL = "http://" + ln.Addr().String()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if r, err := http.Get(e.nodeURL + "/health"); err == nil {
-			r.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the node never answered /health")
-		}
-	}
+	n, addr := serveNode(t, cfg)
+	e.nodeURL = "http://" + addr
 	h := n.P2P.Net().Host // started before the HTTP API
 	e.peerID, e.peerAddr = h.ID().String(), h.Addrs()[0].String()+"/p2p/"+h.ID().String()
-	e.cliCfg = writeFile(t, dir, "client.hcl", fmt.Sprintf("api {\n  listen = %q\n}\n%s", ln.Addr().String(), chainBlock))
+	e.cliCfg = writeFile(t, dir, "client.hcl", fmt.Sprintf("api {\n  listen = %q\n}\n%s", addr, chainBlock))
 	return e
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -302,7 +303,7 @@ against what arrived, and each session file keeps its new state.`,
 			fmt.Fprintf(stderr, "host %s (%s), model %s, %s\n", cands[0].Peer, cands[0].Address.Hex(), safe(cands[0].Model), priceText(cands[0].Price))
 			out := &replayWriter{w: stdout}
 			var res *client.Result
-			for deadline, told := time.Now().Add(cn.wait), false; ; {
+			chat := func() (err error) {
 				res, err = c.Chat(ctx, cands, client.Request{Endpoint: endpoint, Body: b}, client.Handler{
 					OnText: func(_ peer.ID, t string) { out.text(t) },
 					OnFailover: func(from peer.ID, ferr error, received string, to peer.ID) {
@@ -310,20 +311,12 @@ against what arrived, and each session file keeps its new state.`,
 						out.restart()
 					},
 				})
-				// A session opened a moment ago may not be confirmed on the
-				// host's view of the chain yet.
-				if paid == nil || err == nil || time.Now().After(deadline) || !sessionNotYetSeen(err) {
-					break
-				}
-				if !told {
-					fmt.Fprintln(stderr, "[waiting for the host to see the session confirmed]")
-					told = true
-				}
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(250 * time.Millisecond):
-				}
+				return err
+			}
+			if paid != nil {
+				err = untilSessionSeen(ctx, cn.wait, stderr, "[waiting for the host to see the session confirmed]", chat)
+			} else {
+				err = chat()
 			}
 			fmt.Fprintln(stdout)
 			if paid != nil {
@@ -360,15 +353,19 @@ against what arrived, and each session file keeps its new state.`,
 
 // paidChat is the sessions a paid `client chat` pays on, by host.
 type paidChat struct {
-	sessions fclient.Sessions
-	files    map[common.Address]*sessionFile
-	paths    map[common.Address]string
-	before   map[common.Address]fclient.Receipt
+	sessions fclient.Sessions // the client's Payer
+	files    map[common.Address]*paidFile
+}
+
+// paidFile is one session file and where its session stood before.
+type paidFile struct {
+	*sessionFile
+	path   string
+	before fclient.Receipt
 }
 
 func openPaidChat(paths []string) (*paidChat, error) {
-	p := &paidChat{sessions: fclient.Sessions{}, files: map[common.Address]*sessionFile{},
-		paths: map[common.Address]string{}, before: map[common.Address]fclient.Receipt{}}
+	p := &paidChat{sessions: fclient.Sessions{}, files: map[common.Address]*paidFile{}}
 	for _, path := range paths {
 		sf, err := readSessionFile(path)
 		if err != nil {
@@ -378,7 +375,7 @@ func openPaidChat(paths []string) (*paidChat, error) {
 		case sf.Closed:
 			return nil, fmt.Errorf("%s: session %s is closed: open a new one", path, sf.Session)
 		case p.files[sf.Host] != nil:
-			return nil, fmt.Errorf("%s and %s are both sessions with host %s: give one", p.paths[sf.Host], path, sf.Host.Hex())
+			return nil, fmt.Errorf("%s and %s are both sessions with host %s: give one", p.files[sf.Host].path, path, sf.Host.Hex())
 		}
 		key, err := sf.sessionKey()
 		if err != nil {
@@ -388,7 +385,7 @@ func openPaidChat(paths []string) (*paidChat, error) {
 			return nil, fmt.Errorf("%s: session %s has no session key, and a paid chat over libp2p signs with one (open it with --session-key, the default, or chat on it with fabnode client session chat)", path, sf.Session)
 		}
 		s := sf.restore(key)
-		p.sessions[sf.Host], p.files[sf.Host], p.paths[sf.Host], p.before[sf.Host] = s, sf, path, s.Receipted()
+		p.sessions[sf.Host], p.files[sf.Host] = s, &paidFile{sessionFile: sf, path: path, before: s.Receipted()}
 	}
 	return p, nil
 }
@@ -397,7 +394,7 @@ func openPaidChat(paths []string) (*paidChat, error) {
 func (p *paidChat) hosts(cands []client.Candidate) []client.Candidate {
 	var keep []client.Candidate
 	for _, cd := range cands {
-		if sf := p.files[cd.Address]; sf != nil && (cd.SHA256 == "" || strings.EqualFold(cd.SHA256, sf.ModelSHA256)) {
+		if f := p.files[cd.Address]; f != nil && (cd.SHA256 == "" || strings.EqualFold(cd.SHA256, f.ModelSHA256)) {
 			keep = append(keep, cd)
 		}
 	}
@@ -407,18 +404,49 @@ func (p *paidChat) hosts(cands []client.Candidate) []client.Candidate {
 // record saves every session's new state and prints what it paid.
 func (p *paidChat) record(finish string, stderr io.Writer) error {
 	var errs []error
-	for host, sf := range p.files {
-		errs = append(errs, sf.record(p.paths[host], p.sessions[host], p.before[host], finish, stderr))
+	for host, f := range p.files {
+		errs = append(errs, f.record(f.path, p.sessions[host], f.before, finish, stderr))
 	}
 	return errors.Join(errs...)
 }
 
-// sessionNotYetSeen is a host's refusal of a session it has not seen
-// confirmed on its view of the chain yet.
+// untilSessionSeen runs try again, every 250 ms for at most wait, while
+// the node refuses it for a session it has not seen confirmed on its view
+// of the chain yet (a session opened a moment ago), saying waiting on
+// stderr once. Both transports' refusals count: HTTP's 402 and a libp2p
+// payment_required error.
+func untilSessionSeen(ctx context.Context, wait time.Duration, stderr io.Writer, waiting string, try func() error) error {
+	told := false
+	for deadline := time.Now().Add(wait); ; {
+		err := try()
+		if err == nil || !sessionNotYetSeen(err) || time.Now().After(deadline) {
+			return err
+		}
+		if !told {
+			fmt.Fprintln(stderr, waiting)
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 func sessionNotYetSeen(err error) bool {
+	var msg string
 	var we *wire.Error
-	return errors.As(err, &we) && we.Kind == "payment_required" &&
-		(strings.Contains(we.Message, "not known") || strings.Contains(we.Message, "not confirmed"))
+	var he *fclient.Error
+	switch {
+	case errors.As(err, &we) && we.Kind == "payment_required":
+		msg = we.Message
+	case errors.As(err, &he) && he.Status == http.StatusPaymentRequired:
+		msg = he.Message
+	default:
+		return false
+	}
+	return strings.Contains(msg, "not known") || strings.Contains(msg, "not confirmed")
 }
 
 func priceText(p *wire.Price) string {

@@ -719,25 +719,10 @@ countersigned and their cost at the session's prices. The prompt is
 				"messages": []map[string]string{{"role": "user", "content": msg}}}
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			var res *client.Result
-			told := false
-			for deadline := time.Now().Add(wait); ; {
+			err = untilSessionSeen(ctx, wait, stderr, fmt.Sprintf("[waiting for the node to see session %s confirmed]", sf.Session), func() (err error) {
 				res, err = s.Chat(ctx, body, func(t string) { fmt.Fprint(stdout, printable(t)) })
-				var ce *client.Error
-				if errors.As(err, &ce) && ce.Status == http.StatusPaymentRequired && time.Now().Before(deadline) &&
-					(strings.Contains(ce.Message, "not known") || strings.Contains(ce.Message, "not confirmed")) {
-					if !told {
-						fmt.Fprintf(stderr, "[waiting for the node to see session %s confirmed]\n", sf.Session)
-						told = true
-					}
-					select {
-					case <-ctx.Done():
-						return ctx.Err()
-					case <-time.After(250 * time.Millisecond):
-					}
-					continue
-				}
-				break
-			}
+				return err
+			})
 			fmt.Fprintln(stdout)
 			finish := "-"
 			if res != nil && res.Finish != "" {

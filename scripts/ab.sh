@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# scripts/ab.sh ROUNDS CONFIG... : interleaved A/B runs of a running node.
-# For each round and each config file, starts `bin/fabnode serve --config
-# CONFIG` on the config's api.listen (must be 127.0.0.1:18080), runs
-# `fabnode bench` against it, prints one line per run and stops the node.
+# scripts/ab.sh ROUNDS [BINARY=]CONFIG... : interleaved A/B runs of a
+# running node. For each round and each argument, starts `BINARY serve
+# --config CONFIG` (BINARY: $SERVE_BIN, else bin/fabnode; name one to
+# compare two builds, say before and after a change, each with a config it
+# knows) on the config's api.listen (must be 127.0.0.1:18080), runs
+# `bin/fabnode bench` against it, prints one line per run and stops the node.
 # Used for the quick comparisons in BENCHMARKS.md; `make bench` is the full
 # run. Environment: SERVE_BIN (bin/fabnode), STREAMS (1), REQUESTS (6), TOKENS (128), FORMAT (a
 # response_format type, none by default), SERVE_ENV (e.g. GOMAXPROCS=2).
@@ -12,12 +14,14 @@ rounds=$1; shift
 url=http://127.0.0.1:18080
 echo "# round config label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
 for r in $(seq 1 "$rounds"); do
-  for c in "$@"; do
-    env ${SERVE_ENV:-} "${SERVE_BIN:-bin/fabnode}" serve --config "$c" > "$c.log" 2>&1 &
+  for arg in "$@"; do
+    bin=${SERVE_BIN:-bin/fabnode} c=$arg label=$(basename "$arg" .hcl)
+    if [[ $arg == *=* ]]; then bin=${arg%%=*} c=${arg#*=} label=$(basename "$bin"):$(basename "$c" .hcl); fi
+    env ${SERVE_ENV:-} "$bin" serve --config "$c" > "$c.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 300); do curl -sf "$url/health" > /dev/null 2>&1 && break; sleep 0.2; done
     bin/fabnode bench --url "$url" --model bench --streams "${STREAMS:-1}" --requests "${REQUESTS:-6}" \
-      --tokens "${TOKENS:-128}" ${FORMAT:+--response-format "$FORMAT"} | sed "s|^|$r\t$(basename "$c" .hcl)\t|"
+      --tokens "${TOKENS:-128}" ${FORMAT:+--response-format "$FORMAT"} | sed "s|^|$r\t$label\t|"
     kill "$pid"; wait "$pid" 2> /dev/null || true
   done
 done

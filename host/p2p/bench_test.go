@@ -144,26 +144,27 @@ func medianTTFT(bs []batch) time.Duration {
 // its first piece to its last, summed over the concurrent streams of a
 // batch: the decode throughput; the median batch's.
 func decodeRate(bs []batch) float64 {
-	var rates []float64
-	for _, b := range bs {
-		var r float64
+	return medianBatch(bs, func(b batch) (r float64) {
 		for _, s := range b.samples {
 			if d := s.last - s.ttft; d > 0 {
 				r += float64(s.tokens-1) / d.Seconds()
 			}
 		}
-		rates = append(rates, r)
-	}
-	slices.Sort(rates)
-	return rates[len(rates)/2]
+		return r
+	})
 }
 
 // endToEnd is the median batch's tokens over its wall time: what a
 // client gets, prompt processing and delivery included.
 func endToEnd(bs []batch) float64 {
-	var rates []float64
+	return medianBatch(bs, func(b batch) float64 { return float64(b.tokens()) / b.wall.Seconds() })
+}
+
+// medianBatch is the median of rate over the batches.
+func medianBatch(bs []batch, rate func(batch) float64) float64 {
+	rates := make([]float64, 0, len(bs))
 	for _, b := range bs {
-		rates = append(rates, float64(b.tokens())/b.wall.Seconds())
+		rates = append(rates, rate(b))
 	}
 	slices.Sort(rates)
 	return rates[len(rates)/2]

@@ -100,9 +100,12 @@ func TestAnnouncementsForgedAndStaleAreDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rh.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	rps, err := pubsub.NewGossipSub(ctx, rh)
+	// An attacker floods its messages to every topic peer, not only to its
+	// mesh (gossipsub v0.19's default), which may not yet hold both peers
+	// this soon after they connect.
+	rps, err := pubsub.NewGossipSub(ctx, rh, pubsub.WithFloodPublish(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +135,7 @@ func TestAnnouncementsForgedAndStaleAreDropped(t *testing.T) {
 				t.Fatal(err)
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("%s never arrived", what)
+				t.Fatalf("%s: never seen after 10s of publishing", what)
 			}
 		}
 	}
@@ -184,29 +187,33 @@ func TestAnnouncementsForgedAndStaleAreDropped(t *testing.T) {
 		_, ok2 := host.Announcements.Get(rogue)
 		return ok1 && ok2
 	})
+	// Each bad message is published until both nodes have dropped it for
+	// its reason: a message may be lost on a link, and a fresh publication
+	// (a new sequence number) is a new message to drop.
 	now := time.Now()
-	bad := map[string][]byte{
-		"forged":          seal(wire.Announcement{Peer: host.Host.ID().String(), UnixMillis: now.UnixMilli(), Models: []wire.AnnouncedModel{cheap}}),
-		"stale":           seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(-time.Minute).UnixMilli()}),
-		"from the future": seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(time.Hour).UnixMilli()}),
-		"oversized":       seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.UnixMilli(), APIURL: strings.Repeat("x", 100<<10)}),
-		"bad signature":   []byte("not an envelope"),
+	bad := []struct {
+		what, reason string
+		data         []byte
+	}{
+		{"an announcement naming the host", "forged", seal(wire.Announcement{Peer: host.Host.ID().String(), UnixMillis: now.UnixMilli(), Models: []wire.AnnouncedModel{cheap}})},
+		{"the host's own envelope, replayed", "forged", captured}, // signed by the host, published by the rogue
+		{"a stale announcement", "stale", seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(-time.Minute).UnixMilli()})},
+		{"an announcement from the future", "from the future", seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.Add(time.Hour).UnixMilli()})},
+		{"an oversized announcement", "oversized", seal(wire.Announcement{Peer: rogue.String(), UnixMillis: now.UnixMilli(), APIURL: strings.Repeat("x", 100<<10)})},
+		{"bytes that are no envelope", "bad signature", []byte("not an envelope")},
 	}
-	for _, b := range bad {
-		if err := rt.Publish(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := rt.Publish(ctx, captured); err != nil { // a replay: signed by the host, published by the rogue
-		t.Fatal(err)
+	for _, c := range bad {
+		before := []int{host.Dropped(c.reason), recv.Dropped(c.reason)}
+		republish(c.what, func() error { return rt.Publish(ctx, c.data) }, func() bool {
+			return host.Dropped(c.reason) > before[0] && recv.Dropped(c.reason) > before[1]
+		})
 	}
 	for _, n := range []*Net{host, recv} {
-		waitFor(t, "every drop counted", 10*time.Second, func() bool {
-			return n.Dropped("forged") == 2 && n.Dropped("stale") == 1 && n.Dropped("from the future") == 1 &&
-				n.Dropped("oversized") == 1 && n.Dropped("bad signature") == 1
-		})
-		if got := testutil.ToFloat64(n.metrics.announcements.WithLabelValues("forged")); got != 2 {
-			t.Errorf("metric fabnode_p2p_announcements_total{result=forged} = %v", got)
+		if got := testutil.ToFloat64(n.metrics.announcements.WithLabelValues("forged")); got < 2 {
+			t.Errorf("metric fabnode_p2p_announcements_total{result=forged} = %v, want at least 2", got)
+		}
+		if got := n.Dropped("other"); got != 0 {
+			t.Errorf("%d announcements dropped for no named reason", got)
 		}
 	}
 	e, _ := recv.Announcements.Get(host.Host.ID())

@@ -45,6 +45,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// runsToMaxTokens is a logit_bias that keeps the model from ending a
+// generation: a test that needs a long one sets it, since the tiny model
+// samples its end token at random.
+var runsToMaxTokens = func() string {
+	var b []string
+	for _, id := range modelgen.EndTokens {
+		b = append(b, fmt.Sprintf(`"%d":-100`, id))
+	}
+	return `"logit_bias":{` + strings.Join(b, ",") + `}`
+}()
+
 type testNode struct {
 	url    string
 	client openai.Client
@@ -225,7 +236,7 @@ func scrape(t *testing.T, url string) map[string]float64 {
 
 func TestClientDisconnectFreesSlot(t *testing.T) {
 	n := start(t, 2)
-	body := `{"model":"tiny","stream":true,"max_tokens":900,"messages":[{"role":"user","content":"tell a long story"}]}`
+	body := `{"model":"tiny","stream":true,"max_tokens":900,` + runsToMaxTokens + `,"messages":[{"role":"user","content":"tell a long story"}]}`
 	req, _ := http.NewRequest("POST", n.url+"/v1/chat/completions", strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -301,6 +312,11 @@ func TestErrorsAreOpenAIShapedAndNodeKeepsServing(t *testing.T) {
 		{"n > 1", "/v1/chat/completions", `{"model":"tiny","n":3,"messages":[{"role":"user","content":"hi"}]}`, 400, "n", ""},
 		{"too many stops", "/v1/chat/completions", `{"model":"tiny","stop":["a","b","c","d","e"],"messages":[{"role":"user","content":"hi"}]}`, 400, "stop", ""},
 		{"prompt too long", "/v1/completions", `{"model":"tiny","prompt":"` + strings.Repeat("word ", 3000) + `"}`, 400, "prompt", "context_length_exceeded"},
+		{"logit_bias key not a token id", "/v1/chat/completions", `{"model":"tiny","logit_bias":{"the":5},"messages":[{"role":"user","content":"hi"}]}`, 400, "logit_bias", ""},
+		{"logit_bias out of range", "/v1/chat/completions", `{"model":"tiny","logit_bias":{"7":101},"messages":[{"role":"user","content":"hi"}]}`, 400, "logit_bias", ""},
+		{"logit_bias token outside the vocabulary", "/v1/chat/completions", `{"model":"tiny","logit_bias":{"512":1},"messages":[{"role":"user","content":"hi"}]}`, 400, "logit_bias", ""},
+		{"logit_bias token given twice", "/v1/chat/completions", `{"model":"tiny","logit_bias":{"7":1,"07":2},"messages":[{"role":"user","content":"hi"}]}`, 400, "logit_bias", ""},
+		{"logit_bias too many tokens", "/v1/chat/completions", `{"model":"tiny","logit_bias":{` + manyBiases(engine.MaxLogitBias+1) + `},"messages":[{"role":"user","content":"hi"}]}`, 400, "logit_bias", ""},
 		{"missing prompt", "/v1/completions", `{"model":"tiny"}`, 400, "prompt", ""},
 		{"unknown path", "/v1/embeddings", `{}`, 404, "", "unknown_url"},
 	}
@@ -333,6 +349,47 @@ func TestErrorsAreOpenAIShapedAndNodeKeepsServing(t *testing.T) {
 	// And the node still serves.
 	if _, err := n.client.Chat.Completions.New(context.Background(), chatParams("still there?", 4)); err != nil {
 		t.Fatalf("node stopped serving after bad requests: %v", err)
+	}
+}
+
+func manyBiases(n int) string {
+	b := make([]string, n)
+	for i := range b {
+		b[i] = fmt.Sprintf(`"%d":1`, i)
+	}
+	return strings.Join(b, ",")
+}
+
+// logit_bias works as OpenAI documents it: +100 makes its token the only
+// choice, -100 keeps its tokens out, here the model's end tokens.
+func TestLogitBias(t *testing.T) {
+	n := start(t, 1)
+	ctx := context.Background()
+	forced := int64(300) // a word of the generated vocabulary
+	p := chatParams("hello", 6)
+	p.LogitBias = map[string]int64{strconv.FormatInt(forced, 10): 100}
+	resp, err := n.client.Chat.Completions.New(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := resp.Choices[0].Message.Content
+	if resp.Usage.CompletionTokens != 6 || out == "" || out != strings.Repeat(out[:len(out)/6], 6) {
+		t.Fatalf("%d tokens %q: not one token six times", resp.Usage.CompletionTokens, out)
+	}
+	banned := map[string]int64{}
+	for _, id := range modelgen.EndTokens {
+		banned[strconv.Itoa(id)] = -100
+	}
+	for seed := int64(1); seed <= 4; seed++ {
+		p := chatParams("hello", 600)
+		p.Seed, p.Temperature, p.LogitBias = openai.Int(seed), openai.Float(1), banned
+		resp, err := n.client.Chat.Completions.New(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := resp.Choices[0]; c.FinishReason != "length" || resp.Usage.CompletionTokens != 600 {
+			t.Fatalf("seed %d with the end tokens banned: finish %q after %d tokens", seed, c.FinishReason, resp.Usage.CompletionTokens)
+		}
 	}
 }
 
@@ -424,7 +481,7 @@ func TestRequestTimeoutIsAnError(t *testing.T) {
 	}
 	srv := httptest.NewServer(api.New(api.Config{RequestTimeout: 150 * time.Millisecond}, &inference.Service{Models: mgr}, nil).Handler())
 	defer srv.Close()
-	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4000,"messages":[{"role":"user","content":"go on"}]}`)
+	status, body := rawPost(t, srv.URL, "/v1/chat/completions", `{"model":"tiny","max_tokens":4000,`+runsToMaxTokens+`,"messages":[{"role":"user","content":"go on"}]}`)
 	if e, _ := body["error"].(map[string]any); status != http.StatusGatewayTimeout || e["code"] != "timeout" {
 		t.Fatalf("status %d body %v", status, body)
 	}

@@ -192,7 +192,7 @@ func TestTheQueueLimitHoldsUnderABurst(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body := `{"model":"tiny","stream":true,"max_tokens":1000,"messages":[{"role":"user","content":"a long story"}]}`
+			body := `{"model":"tiny","stream":true,"max_tokens":1000,` + runsToMaxTokens + `,"messages":[{"role":"user","content":"a long story"}]}`
 			req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/v1/chat/completions", strings.NewReader(body))
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {

@@ -30,6 +30,7 @@ extern void ggml_threadpool_free(struct ggml_threadpool * tp);
 extern void llama_attach_threadpool(struct llama_context * ctx, struct ggml_threadpool * tp, struct ggml_threadpool * tp_batch);
 extern void llama_detach_threadpool(struct llama_context * ctx);
 extern uint32_t llama_n_ctx(const struct llama_context * ctx);
+extern float * llama_get_logits_ith(struct llama_context * ctx, int32_t i);
 extern void llama_free(struct llama_context * ctx);
 
 static struct ggml_threadpool * fab_threadpool_new(int n) {
@@ -101,4 +102,20 @@ func (c *llamaContext) free() {
 	}
 	c.c, c.pool = nil, nil
 	C.fab_trim()
+}
+
+// biasLogits adds each bias to its token's logit for the batch entry idx,
+// in place, before the binding's sampler reads them: its sampler has no
+// logit-bias stage at the pinned v0.7.1, and common_sampler_sample reads
+// the logits from the context afresh on each call. nVocab bounds the
+// tokens; Model.Check refused any beyond it.
+func (c *llamaContext) biasLogits(idx int, bias []TokenBias, nVocab int) {
+	p := C.llama_get_logits_ith(c.c, C.int32_t(idx))
+	if p == nil {
+		return // llama.cpp found no logits for idx, and logs why; the sampler will fail on it too
+	}
+	logits := unsafe.Slice((*float32)(unsafe.Pointer(p)), nVocab)
+	for _, b := range bias {
+		logits[b.Token] += b.Bias
+	}
 }

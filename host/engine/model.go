@@ -277,6 +277,11 @@ func (m *Model) Check(r Request) error {
 	case len(r.Stop) > MaxStops:
 		return &ParamError{"stop", fmt.Sprintf("at most %d sequences, got %d", MaxStops, len(r.Stop))}
 	}
+	if b := r.Sampling.LogitBias; len(b) > 0 && b[len(b)-1].Token >= m.model.NumVocab() {
+		// Sorted, so the last is the largest; the biases are written
+		// into llama.cpp's logits array, which has NumVocab entries.
+		return &ParamError{"logit_bias", fmt.Sprintf("token %d is not in this model's vocabulary of %d tokens", b[len(b)-1].Token, m.model.NumVocab())}
+	}
 	for _, s := range r.Stop {
 		if len(s) > MaxStopBytes {
 			return &ParamError{"stop", fmt.Sprintf("each sequence at most %d bytes, got %d", MaxStopBytes, len(s))}

@@ -20,7 +20,24 @@ type Sampling struct {
 	FrequencyPenalty float32
 	Seed             *uint32 // nil: a fresh seed per request
 	Grammar          string  // GBNF constraining the output; "" for none
+	// LogitBias is added to the logits of its tokens before any other
+	// sampler runs, as OpenAI's logit_bias is: -100 all but bans a
+	// token, 100 all but forces it. Sorted by token, each token once.
+	LogitBias []TokenBias
 }
+
+// TokenBias is one entry of Sampling.LogitBias.
+type TokenBias struct {
+	Token int
+	Bias  float32
+}
+
+// Bounds on logit_bias. OpenAI takes biases in [-100, 100]; the count
+// bound keeps the per-token work (one add per entry) small.
+const (
+	MaxLogitBias     = 1024
+	MaxBiasMagnitude = 100
+)
 
 // DefaultSampling returns the OpenAI API's defaults.
 func DefaultSampling() Sampling {
@@ -47,6 +64,18 @@ func (s Sampling) Validate() error {
 		return &ParamError{"presence_penalty", fmt.Sprintf("must be between -2 and 2, got %g", s.PresencePenalty)}
 	case s.FrequencyPenalty < -2 || s.FrequencyPenalty > 2:
 		return &ParamError{"frequency_penalty", fmt.Sprintf("must be between -2 and 2, got %g", s.FrequencyPenalty)}
+	case len(s.LogitBias) > MaxLogitBias:
+		return &ParamError{"logit_bias", fmt.Sprintf("at most %d tokens, got %d", MaxLogitBias, len(s.LogitBias))}
+	}
+	for i, b := range s.LogitBias {
+		switch {
+		case b.Token < 0:
+			return &ParamError{"logit_bias", fmt.Sprintf("token ids must be >= 0, got %d", b.Token)}
+		case i > 0 && b.Token <= s.LogitBias[i-1].Token:
+			return &ParamError{"logit_bias", "tokens must be sorted and each given once"}
+		case !(b.Bias >= -MaxBiasMagnitude && b.Bias <= MaxBiasMagnitude): // NaN fails too
+			return &ParamError{"logit_bias", fmt.Sprintf("token %d: the bias must be between -%d and %d, got %g", b.Token, MaxBiasMagnitude, MaxBiasMagnitude, b.Bias)}
+		}
 	}
 	return nil
 }

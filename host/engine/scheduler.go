@@ -236,6 +236,9 @@ func (m *Model) sample(s *slot) {
 		// embedding, for semantic cache lookup above the engine.
 		ev.Embedding = m.lctx.GetEmbeddingsIth(s.logitsIdx)
 	}
+	if bias := s.job.req.Sampling.LogitBias; len(bias) > 0 {
+		m.cctx.biasLogits(s.logitsIdx, bias, m.model.NumVocab())
+	}
 	tok := s.sampler.Sample(m.lctx, s.logitsIdx)
 	s.sampler.Accept(tok, true)
 	ev.At = time.Now()

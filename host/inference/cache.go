@@ -92,12 +92,12 @@ func (a *answers) remember(finish engine.FinishReason, embedding []float32) {
 
 // answerParams encodes everything besides the prompt that changes the
 // answer: the model file, the endpoint, the full max_tokens, the stop
-// sequences, every sampling parameter and the response format. The host
+// sequences, every sampling parameter (logit_bias included) and the response format. The host
 // appends it to the plugin's key and to its semantic scope, so no two
 // requests that differ in any of them can share an entry, whatever the
 // plugin hashes.
 func answerParams(modelSHA256 string, req *Request, gen engine.Request) []byte {
-	b := []byte("fabnode-answer-v1\x00")
+	b := []byte("fabnode-answer-v2\x00")
 	str := func(s string) {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
@@ -128,7 +128,16 @@ func answerParams(modelSHA256 string, req *Request, gen engine.Request) []byte {
 	}
 	str(sp.Grammar)
 	str(req.FormatName)
-	return b
+	num(uint64(len(sp.LogitBias)))
+	for _, lb := range sp.LogitBias {
+		num(uint64(lb.Token))
+		f32(lb.Bias)
+	}
+	// The host appends these bytes to a key of the plugin's choosing, of
+	// any length. Ending them with their own length makes the pair
+	// decodable from the end, so no two (plugin key, params) pairs can
+	// join into the same key.
+	return binary.LittleEndian.AppendUint32(b, uint32(len(b)))
 }
 
 // replay is a cached answer as a source of engine events.

@@ -2,10 +2,13 @@ package inference
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fabnode/fabnode/abi"
@@ -60,24 +63,25 @@ const (
 // samplingFields are the generation parameters chat and completion
 // requests share. Pointers tell "absent" from zero.
 type samplingFields struct {
-	Model               string        `json:"model"`
-	Stream              bool          `json:"stream"`
-	StreamOptions       *streamOpts   `json:"stream_options"`
-	MaxTokens           *int          `json:"max_tokens"`
-	MaxCompletionTokens *int          `json:"max_completion_tokens"`
-	Temperature         *float32      `json:"temperature"`
-	TopP                *float32      `json:"top_p"`
-	TopK                *int          `json:"top_k"`
-	MinP                *float32      `json:"min_p"`
-	PresencePenalty     *float32      `json:"presence_penalty"`
-	FrequencyPenalty    *float32      `json:"frequency_penalty"`
-	RepeatPenalty       *float32      `json:"repeat_penalty"`
-	RepeatLastN         *int          `json:"repeat_last_n"`
-	Seed                *int64        `json:"seed"`
-	Stop                stopSequences `json:"stop"`
-	N                   *int          `json:"n"`
-	Logprobs            any           `json:"logprobs"`
-	Tools               []any         `json:"tools"`
+	Model               string             `json:"model"`
+	Stream              bool               `json:"stream"`
+	StreamOptions       *streamOpts        `json:"stream_options"`
+	MaxTokens           *int               `json:"max_tokens"`
+	MaxCompletionTokens *int               `json:"max_completion_tokens"`
+	Temperature         *float32           `json:"temperature"`
+	TopP                *float32           `json:"top_p"`
+	TopK                *int               `json:"top_k"`
+	MinP                *float32           `json:"min_p"`
+	PresencePenalty     *float32           `json:"presence_penalty"`
+	FrequencyPenalty    *float32           `json:"frequency_penalty"`
+	RepeatPenalty       *float32           `json:"repeat_penalty"`
+	RepeatLastN         *int               `json:"repeat_last_n"`
+	Seed                *int64             `json:"seed"`
+	LogitBias           map[string]float64 `json:"logit_bias"`
+	Stop                stopSequences      `json:"stop"`
+	N                   *int               `json:"n"`
+	Logprobs            any                `json:"logprobs"`
+	Tools               []any              `json:"tools"`
 	ResponseFormat      *struct {
 		Type string `json:"type"`
 	} `json:"response_format"`
@@ -223,6 +227,13 @@ func (f *samplingFields) request(ep Endpoint) (*Request, *Error) {
 		seed := uint32(*f.Seed)
 		sp.Seed = &seed
 	}
+	if len(f.LogitBias) > 0 {
+		bias, e := logitBias(f.LogitBias)
+		if e != nil {
+			return nil, e
+		}
+		sp.LogitBias = bias
+	}
 	if err := sp.Validate(); err != nil {
 		var pe *engine.ParamError
 		errors.As(err, &pe)
@@ -236,6 +247,34 @@ func (f *samplingFields) request(ep Endpoint) (*Request, *Error) {
 	req.Engine.Sampling = sp
 	req.Engine.Stop = f.Stop
 	return req, nil
+}
+
+// logitBias converts OpenAI's logit_bias, an object from token ids
+// written as decimal strings to biases, into the engine's sorted list.
+// Whether each token is in the model's vocabulary is checked once the
+// model is known.
+func logitBias(m map[string]float64) ([]engine.TokenBias, *Error) {
+	if len(m) > engine.MaxLogitBias {
+		return nil, invalid("logit_bias", "logit_bias: at most %d tokens, got %d", engine.MaxLogitBias, len(m))
+	}
+	bias := make([]engine.TokenBias, 0, len(m))
+	for k, v := range m {
+		id, err := strconv.ParseUint(k, 10, 31)
+		if err != nil {
+			return nil, invalid("logit_bias", "logit_bias: keys must be token ids (decimal integers), got %q", truncate(k, 32))
+		}
+		if v < -engine.MaxBiasMagnitude || v > engine.MaxBiasMagnitude {
+			return nil, invalid("logit_bias", "logit_bias[%s]: the bias must be between -%d and %d, got %g", k, engine.MaxBiasMagnitude, engine.MaxBiasMagnitude, v)
+		}
+		bias = append(bias, engine.TokenBias{Token: int(id), Bias: float32(v)})
+	}
+	slices.SortFunc(bias, func(a, b engine.TokenBias) int { return cmp.Compare(a.Token, b.Token) })
+	for i := 1; i < len(bias); i++ {
+		if bias[i].Token == bias[i-1].Token { // "7" and "07"
+			return nil, invalid("logit_bias", "logit_bias: token %d is given twice", bias[i].Token)
+		}
+	}
+	return bias, nil
 }
 
 // messageContent accepts a string or an array of content parts, of which

@@ -273,6 +273,7 @@ func TestTheCacheKeepsAnswersToDifferentParametersApart(t *testing.T) {
 		"stop":            func(r *Request) { r.Engine.Stop = []string{"zz"} },
 		"top_k":           func(r *Request) { r.Engine.Sampling.TopK = 3 },
 		"seed":            func(r *Request) { *r.Engine.Sampling.Seed = 8 },
+		"logit_bias":      func(r *Request) { r.Engine.Sampling.LogitBias = []engine.TokenBias{{Token: 300, Bias: 1}} },
 		"response_format": func(r *Request) { r.FormatName, r.Format, r.HasFormat = "json_object", abi.FormatJSON, true },
 	} {
 		r := base()

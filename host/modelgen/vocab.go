@@ -26,6 +26,12 @@ const (
 	spmSpace     = "\u2581" // SentencePiece's visible space
 )
 
+// EndTokens are the fixed ids that end a generation. A request that
+// biases them by -100 (logit_bias) runs to its max_tokens, which tests
+// that need a long generation rely on; a Spec's Control tokens may add
+// more, such as "<|eot_id|>".
+var EndTokens = []int{TokenEOS, TokenImEnd}
+
 // words seed the normal pieces so tokenized English is mostly whole
 // words, as with a trained vocabulary, and output looks like text.
 var words = []string{

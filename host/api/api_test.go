@@ -49,11 +49,8 @@ func TestMain(m *testing.M) {
 // generation: a test that needs a long one sets it, since the tiny model
 // samples its end token at random.
 var runsToMaxTokens = func() string {
-	var b []string
-	for _, id := range modelgen.EndTokens {
-		b = append(b, fmt.Sprintf(`"%d":-100`, id))
-	}
-	return `"logit_bias":{` + strings.Join(b, ",") + `}`
+	b, _ := json.Marshal(modelgen.NoEnd())
+	return `"logit_bias":` + string(b)
 }()
 
 type testNode struct {
@@ -377,8 +374,8 @@ func TestLogitBias(t *testing.T) {
 		t.Fatalf("%d tokens %q: not one token six times", resp.Usage.CompletionTokens, out)
 	}
 	banned := map[string]int64{}
-	for _, id := range modelgen.EndTokens {
-		banned[strconv.Itoa(id)] = -100
+	for id, bias := range modelgen.NoEnd() {
+		banned[id] = int64(bias)
 	}
 	for seed := int64(1); seed <= 4; seed++ {
 		p := chatParams("hello", 600)

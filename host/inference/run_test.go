@@ -74,6 +74,9 @@ func chatRequest(content string, maxTokens int) *Request {
 	sp.Temperature = 0
 	seed := uint32(7)
 	sp.Seed = &seed
+	for _, id := range modelgen.EndTokens { // greedy runs to its length wherever floating point differs
+		sp.LogitBias = append(sp.LogitBias, engine.TokenBias{Token: id, Bias: -100})
+	}
 	return &Request{Endpoint: Chat, Messages: []chat.Message{{Role: "user", Content: content}},
 		Engine: engine.Request{MaxTokens: maxTokens, Sampling: sp}}
 }

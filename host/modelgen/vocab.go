@@ -32,6 +32,15 @@ const (
 // more, such as "<|eot_id|>".
 var EndTokens = []int{TokenEOS, TokenImEnd}
 
+// NoEnd is the logit_bias that bans EndTokens, as a request body holds it.
+func NoEnd() map[string]float64 {
+	bias := make(map[string]float64, len(EndTokens))
+	for _, id := range EndTokens {
+		bias[fmt.Sprint(id)] = -100
+	}
+	return bias
+}
+
 // words seed the normal pieces so tokenized English is mostly whole
 // words, as with a trained vocabulary, and output looks like text.
 var words = []string{

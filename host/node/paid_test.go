@@ -98,8 +98,21 @@ func servePaid(t *testing.T, edit func(cfg *config.Config)) *paid {
 
 func (p *paid) open(t *testing.T, host common.Address, window uint32, sessionKey common.Address) *big.Int {
 	t.Helper()
-	id, err := p.wallet.Open(context.Background(), client.Terms{Host: host, ModelID: p.modelID, Deposit: deposit,
-		InputPrice: inPrice, OutputPrice: outPrice, CreditWindow: window, Expiry: time.Now().Add(time.Hour), SessionKey: sessionKey})
+	return p.openWith(t, func(terms *client.Terms) {
+		terms.Host, terms.CreditWindow, terms.SessionKey = host, window, sessionKey
+	})
+}
+
+// openWith opens a session on the paid tests' terms, as edit changes them.
+func (p *paid) openWith(t *testing.T, edit func(*client.Terms)) *big.Int {
+	t.Helper()
+	terms := client.Terms{ModelID: p.modelID, Deposit: deposit,
+		InputPrice: inPrice, OutputPrice: outPrice, CreditWindow: 16, Expiry: time.Now().Add(time.Hour)}
+	if p.serving != nil { // else the node runs in another process, and open names it
+		terms.Host = p.n.Key.Address()
+	}
+	edit(&terms)
+	id, err := p.wallet.Open(context.Background(), terms)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +121,8 @@ func (p *paid) open(t *testing.T, host common.Address, window uint32, sessionKey
 
 func chatBody(maxTokens int) map[string]any {
 	return map[string]any{"model": "tiny", "max_tokens": maxTokens, "temperature": 0,
-		"messages": []map[string]string{{"role": "user", "content": "tell me about the green river"}}}
+		"logit_bias": modelgen.NoEnd(), // greedy runs to its length wherever floating point differs
+		"messages":   []map[string]string{{"role": "user", "content": "tell me about the green river"}}}
 }
 
 // chat retries while the node has not seen the session confirmed yet.
@@ -235,6 +249,104 @@ func TestForeignSessionsAndReplaysAre403(t *testing.T) {
 	expect403("a replayed nonce", err)
 	if after := s.Receipted(); after != before {
 		t.Fatalf("a refused request moved the session: %+v then %+v", before, after)
+	}
+}
+
+// Each way a session can fail to pay for a request is refused before
+// anything is served, with 402 and a message that says what to change, or
+// 403 where the session is not the caller's to spend; a refused request
+// spends neither the nonce nor the deposit.
+func TestEveryPaymentRefusalHasItsOwnError(t *testing.T) {
+	p := servePaid(t, func(cfg *config.Config) { cfg.Payments.SettleMargin = time.Minute })
+	// No payment at all, where payments are required.
+	resp, err := http.Post(p.url+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"tiny","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != 402 || !strings.Contains(body.Error.Message, "paid requests only") {
+		t.Errorf("an unpaid request: %d %+v, want 402", resp.StatusCode, body.Error)
+	}
+	var otherModel [32]byte
+	otherModel[0] = 1
+	head, err := p.rpc.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chainNow := time.Unix(int64(head.Time), 0) // the development chain's clock runs ahead of the wall's
+	for _, c := range []struct {
+		name   string
+		terms  func(*client.Terms)
+		status int
+		says   string
+	}{
+		{"a session for another model", func(tm *client.Terms) { tm.ModelID = otherModel }, 403, "another model"},
+		{"an input price below the quote", func(tm *client.Terms) { tm.InputPrice = new(big.Int).Sub(inPrice, big.NewInt(1)) }, 402, "below this node's quote"},
+		{"an output price below the quote", func(tm *client.Terms) { tm.OutputPrice = big.NewInt(1) }, 402, "below this node's quote"},
+		{"a deposit short of the request's most", func(tm *client.Terms) { tm.Deposit = big.NewInt(1_000_000) }, 402, "does not cover"},
+		{"a session ending before the node could settle it", func(tm *client.Terms) { tm.Expiry = chainNow.Add(20 * time.Second) }, 402, "too soon"},
+	} {
+		id := p.openWith(t, c.terms)
+		s := client.NewSession(id, p.wallet.Domain(), devchain.Client, p.url)
+		_, err := chat(t, s, chatBody(8))
+		var ce *client.Error
+		if !errors.As(err, &ce) || ce.Status != c.status || !strings.Contains(ce.Message, c.says) {
+			t.Errorf("%s: %v, want %d saying %q", c.name, err, c.status, c.says)
+			continue
+		}
+		// Nothing was delivered, so nothing is owed.
+		if got := s.Receipted(); got.InputTokens != 0 || got.OutputTokens != 0 {
+			t.Errorf("%s: a refused request was receipted: %+v", c.name, got)
+		}
+	}
+	// A session id the escrow never issued.
+	never := client.NewSession(big.NewInt(1<<40), p.wallet.Domain(), devchain.Client, p.url)
+	_, err = never.Chat(context.Background(), chatBody(8), nil)
+	if ce := (*client.Error)(nil); !errors.As(err, &ce) || ce.Status != 402 || !strings.Contains(ce.Message, "not known") {
+		t.Errorf("an unknown session: %v, want 402", err)
+	}
+	// A closed session.
+	id := p.open(t, p.n.Key.Address(), 16, common.Address{})
+	s := client.NewSession(id, p.wallet.Domain(), devchain.Client, p.url)
+	if _, err := chat(t, s, chatBody(4)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wallet.Close(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, err := s.Chat(context.Background(), chatBody(4), nil)
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Status == 402 && (strings.Contains(ce.Message, "is closing") || strings.Contains(ce.Message, "settled")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed session: %v, want 402", err)
+		}
+	}
+}
+
+// With payments = "off" the node serves everyone free, payment headers
+// or not, and bills no session.
+func TestPaymentsOffServesEveryoneFree(t *testing.T) {
+	p := servePaid(t, func(cfg *config.Config) { cfg.Payments.Mode = "off" })
+	resp, err := http.Post(p.url+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"tiny","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("an unpaid request: %d", resp.StatusCode)
+	}
+	never := client.NewSession(big.NewInt(1<<40), p.wallet.Domain(), devchain.Client, p.url)
+	if res, err := never.Chat(context.Background(), chatBody(4), nil); err != nil || res.Text == "" {
+		t.Fatalf("a request signed for a session that does not exist: %v", err)
 	}
 }
 

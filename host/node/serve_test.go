@@ -175,7 +175,7 @@ func TestAdminOnAnAddressWithoutATokenIsRefused(t *testing.T) {
 // close: a stream begun before it finishes whole.
 func TestShutdownDrainsRequestsFirst(t *testing.T) {
 	s := serveNode(t, nil)
-	body := `{"model":"tiny","stream":true,"max_tokens":300,"temperature":0,"logit_bias":{"2":-100,"4":-100},"messages":[{"role":"user","content":"a story"}]}` // the end tokens (modelgen.EndTokens) banned: it runs to its length
+	body := `{"model":"tiny","stream":true,"max_tokens":300,"temperature":0,"logit_bias":{"2":-100,"4":-100},"messages":[{"role":"user","content":"a story"}]}` // modelgen.NoEnd(): it runs to its length
 	resp, err := http.Post(s.url+"/v1/chat/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

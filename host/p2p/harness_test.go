@@ -221,7 +221,8 @@ func waitFor(t testing.TB, what string, d time.Duration, ok func() bool) {
 // chatBody is a greedy chat request.
 func chatBody(prompt string, maxTokens int) []byte {
 	b, _ := json.Marshal(map[string]any{"model": "tiny", "temperature": 0, "max_tokens": maxTokens,
-		"messages": []map[string]string{{"role": "user", "content": prompt}}})
+		"logit_bias": modelgen.NoEnd(), // greedy runs to its length wherever floating point differs
+		"messages":   []map[string]string{{"role": "user", "content": prompt}}})
 	return b
 }
 

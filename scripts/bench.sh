@@ -172,5 +172,9 @@ awk -F'\t' '
 if [ "${SKIP_P2P:-0}" != 1 ]; then
   echo
   echo "# libp2p / HTTP on one node: go test ./host/p2p -bench 'Transports|ColdStart'"
-  ${GO:-go} test ./host/p2p -run '^$' -bench 'Transports|ColdStart' -benchtime "${BENCH_P2P_ITERATIONS:-6}x" | grep -E '^(Benchmark|ok|FAIL)'
+  # The whole output goes to $WORK/p2p.log; the lines shown include a
+  # failure's own message (--- FAIL and the file:line under it), which
+  # the node's log lines would otherwise bury.
+  ${GO:-go} test ./host/p2p -run '^$' -bench 'Transports|ColdStart' -benchtime "${BENCH_P2P_ITERATIONS:-6}x" 2>&1 | tee "$WORK/p2p.log" |
+    grep -E '^(Benchmark|ok|FAIL|--- FAIL)|^\s+[A-Za-z0-9_]+_test\.go:[0-9]+:'
 fi

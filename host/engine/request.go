@@ -71,8 +71,10 @@ func (s Sampling) Validate() error {
 		switch {
 		case b.Token < 0:
 			return &ParamError{"logit_bias", fmt.Sprintf("token ids must be >= 0, got %d", b.Token)}
-		case i > 0 && b.Token <= s.LogitBias[i-1].Token:
-			return &ParamError{"logit_bias", "tokens must be sorted and each given once"}
+		case i > 0 && b.Token == s.LogitBias[i-1].Token:
+			return &ParamError{"logit_bias", fmt.Sprintf("token %d is given twice", b.Token)}
+		case i > 0 && b.Token < s.LogitBias[i-1].Token:
+			return &ParamError{"logit_bias", "tokens must be sorted by id"}
 		case !(b.Bias >= -MaxBiasMagnitude && b.Bias <= MaxBiasMagnitude): // NaN fails too
 			return &ParamError{"logit_bias", fmt.Sprintf("token %d: the bias must be between -%d and %d, got %g", b.Token, MaxBiasMagnitude, MaxBiasMagnitude, b.Bias)}
 		}

@@ -251,12 +251,12 @@ func (f *samplingFields) request(ep Endpoint) (*Request, *Error) {
 
 // logitBias converts OpenAI's logit_bias, an object from token ids
 // written as decimal strings to biases, into the engine's sorted list.
-// Whether each token is in the model's vocabulary is checked once the
-// model is known.
+// engine.Sampling.Validate then bounds the count and refuses a token
+// given twice ("7" and "07"); whether each token is in the model's
+// vocabulary is checked once the model is known. The range is checked
+// here too, on the float64 the client sent: converted to float32, a
+// bias just past 100 would round to 100 and pass.
 func logitBias(m map[string]float64) ([]engine.TokenBias, *Error) {
-	if len(m) > engine.MaxLogitBias {
-		return nil, invalid("logit_bias", "logit_bias: at most %d tokens, got %d", engine.MaxLogitBias, len(m))
-	}
 	bias := make([]engine.TokenBias, 0, len(m))
 	for k, v := range m {
 		id, err := strconv.ParseUint(k, 10, 31)
@@ -269,11 +269,6 @@ func logitBias(m map[string]float64) ([]engine.TokenBias, *Error) {
 		bias = append(bias, engine.TokenBias{Token: int(id), Bias: float32(v)})
 	}
 	slices.SortFunc(bias, func(a, b engine.TokenBias) int { return cmp.Compare(a.Token, b.Token) })
-	for i := 1; i < len(bias); i++ {
-		if bias[i].Token == bias[i-1].Token { // "7" and "07"
-			return nil, invalid("logit_bias", "logit_bias: token %d is given twice", bias[i].Token)
-		}
-	}
 	return bias, nil
 }
 

@@ -2,7 +2,9 @@ package node_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -175,8 +177,10 @@ func TestAdminOnAnAddressWithoutATokenIsRefused(t *testing.T) {
 // close: a stream begun before it finishes whole.
 func TestShutdownDrainsRequestsFirst(t *testing.T) {
 	s := serveNode(t, nil)
-	body := `{"model":"tiny","stream":true,"max_tokens":300,"temperature":0,"logit_bias":{"2":-100,"4":-100},"messages":[{"role":"user","content":"a story"}]}` // modelgen.NoEnd(): it runs to its length
-	resp, err := http.Post(s.url+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	body, _ := json.Marshal(map[string]any{"model": "tiny", "stream": true, "max_tokens": 300, "temperature": 0,
+		"logit_bias": modelgen.NoEnd(), // it runs to its length
+		"messages":   []map[string]string{{"role": "user", "content": "a story"}}})
+	resp, err := http.Post(s.url+"/v1/chat/completions", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/fabnode/fabnode/abi"
 	"github.com/fabnode/fabnode/host/engine"
 	"github.com/fabnode/fabnode/host/inference"
+	"github.com/fabnode/fabnode/host/metrics"
 )
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
@@ -27,9 +28,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ep inference.Endp
 	start := time.Now()
 	s.metrics.InFlight.Inc()
 	defer s.metrics.InFlight.Dec()
-	status, model := http.StatusOK, ""
+	// A body that cannot be read or decoded names no model the node
+	// serves: it counts as "unknown".
+	status, label := http.StatusOK, metrics.UnknownModel
 	defer func() {
-		label := s.modelLabel(model)
 		s.metrics.Requests.WithLabelValues(ep.String(), label, strconv.Itoa(status)).Inc()
 		s.metrics.Duration.WithLabelValues(ep.String(), label).Observe(time.Since(start).Seconds())
 	}()
@@ -48,7 +50,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ep inference.Endp
 		fail(s.refusal(ie))
 		return
 	}
-	model = req.Model
+	label = s.modelLabel(req.Model)
 	caller := inference.Caller{Transport: "http", Client: s.client(r, req.User)}
 	creds, e := paymentCredentials(r.Header, body)
 	if e != nil {

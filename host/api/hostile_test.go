@@ -3,13 +3,17 @@ package api_test
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -341,5 +345,98 @@ func TestConnectionsPerClientAreCapped(t *testing.T) {
 			t.Fatal("a closed connection's place was never given back")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A 32-byte model file whose one key claims 16 MiB made every request
+// allocate 1.4 GB and answer with an 83 MB HTTP 500 body: the reader
+// allocated the claimed length, quoted its buffer into the error, every
+// layer wrapped it again, and the failed load was tried again each time.
+func TestAHostileModelFileGetsAShortErrorEveryTime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hostile.gguf")
+	var file []byte
+	file = append(file, "GGUF"...)
+	file = binary.LittleEndian.AppendUint32(file, 3)     // version
+	file = binary.LittleEndian.AppendUint64(file, 0)     // tensors
+	file = binary.LittleEndian.AppendUint64(file, 1)     // keys
+	file = binary.LittleEndian.AppendUint64(file, 1<<24) // the first key's length, and nothing follows
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := models.New([]models.Spec{{Name: "hostile", Path: path, Engine: engine.Options{Parallel: 1, ContextSize: 256}}}, "", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Config{}, &inference.Service{Models: mgr}, nil).Handler())
+	t.Cleanup(func() { srv.Close(); mgr.Close() })
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range 3 {
+		resp, err := http.Post(srv.URL+"/v1/chat/completions", "application/json",
+			strings.NewReader(`{"model":"hostile","messages":[{"role":"user","content":"hi"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var out struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil || out.Error.Message == "" {
+			t.Fatalf("request %d: status %d, not an OpenAI error: %.200q", i, resp.StatusCode, body)
+		}
+		if resp.StatusCode < 500 || len(body) > 1024 || !strings.Contains(out.Error.Message, "hostile") {
+			t.Fatalf("request %d: status %d, %d bytes: %.300s", i, resp.StatusCode, len(body), body)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	// Before: 1.4 GB per request. Three requests with their HTTP and JSON
+	// cost well under a megabyte each.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Fatalf("three requests for a hostile model allocated %d MiB", alloc>>20)
+	}
+}
+
+// 2000 refused requests with 30 KB model names left 2000 series and
+// 63 MiB more live heap, never freed. Such a name is now refused as too
+// long (400); a short unknown one is a 404; both count under one label.
+func TestUnknownModelNamesLeaveNoHeapBehind(t *testing.T) {
+	n := start(t, 1)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	post := func(i int) {
+		name, want := strings.Repeat("x", 30<<10), 400
+		if i%2 == 0 {
+			name, want = strings.Repeat("y", 240), 404
+		}
+		status, _ := rawPost(t, n.url, "/v1/chat/completions", fmt.Sprintf(`{"model":"%s-%d","messages":[{"role":"user","content":"hi"}]}`, name, i))
+		if status != want {
+			t.Fatalf("model name of %d bytes: status %d, want %d", len(name), status, want)
+		}
+	}
+	for i := range 50 { // the first requests' one-time allocations (connections, pools)
+		post(i)
+	}
+	base := heap()
+	for i := range 2000 {
+		post(50 + i)
+	}
+	if grown := int64(heap()) - int64(base); grown > 4<<20 {
+		t.Fatalf("2000 refused requests with made-up model names left %d KiB more live heap", grown>>10)
+	}
+	resp, err := http.Get(n.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	series := grepLines(string(b), "fabnode_requests_total{")
+	if strings.Count(series, "\n")+1 != 2 || strings.Count(series, `model="unknown"`) != 2 {
+		t.Fatalf("want one series for each status, both model=\"unknown\":\n%s", series)
 	}
 }

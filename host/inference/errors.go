@@ -86,11 +86,11 @@ func modelError(ctx context.Context, name string, err error) *Error {
 	case errors.Is(err, models.ErrUnknownModel):
 		return newError(KindUnknownModel, err, "The model `%s` does not exist", name)
 	case errors.Is(err, models.ErrOverBudget):
-		return newError(KindModelUnavailable, err, "the model does not fit this node's memory budget right now; retry later")
+		return newError(KindModelUnavailable, err, "the model `%s` does not fit this node's memory budget right now; retry later", name)
 	case ctx.Err() != nil:
 		return ended(ctx, err)
 	}
-	return newError(KindModelUnavailable, err, "the model could not be loaded")
+	return newError(KindModelUnavailable, err, "the model `%s` could not be loaded; the node's log has the cause", name)
 }
 
 // engineError maps what the engine refused.

@@ -323,3 +323,39 @@ func TestAnEmptyAnswerIsNotARedactionFailure(t *testing.T) {
 		t.Fatalf("finish %s, text %q, blocked %q, %v", res.Finish, whole.Text(), res.Blocked, e)
 	}
 }
+
+// Preparing a prompt (rendering, the safety check, tokenizing) waits for a
+// place in the model's queue like generation does: 60,000 empty turns were
+// tokenized before any limit applied, by as many requests as arrived.
+// With every place taken, such a request is refused as overloaded, not
+// measured; with a place free, it is measured and refused as too long.
+func TestPromptPreparationTakesAPlaceInTheQueue(t *testing.T) {
+	s := newService(t)
+	m, release, err := s.Models.Get(context.Background(), "tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	var held []*engine.Ticket
+	for {
+		ticket, err := m.Model.Admit()
+		if err != nil {
+			break
+		}
+		held = append(held, ticket)
+	}
+	req := chatRequest("", 4)
+	req.Messages = make([]chat.Message, 60000)
+	for i := range req.Messages {
+		req.Messages[i].Role = "user"
+	}
+	if _, e := s.run(req, &recorder{}); e == nil || e.Kind != KindOverloaded {
+		t.Fatalf("every place taken (%d): got %v, want overloaded", len(held), e)
+	}
+	for _, ticket := range held {
+		ticket.Release()
+	}
+	if _, e := s.run(req, &recorder{}); e == nil || e.Kind != KindContextLength {
+		t.Fatalf("a place free: got %v, want context too long", e)
+	}
+}

@@ -115,6 +115,9 @@ test: build plugins contracts-deps clientjs-deps test-deps
 	# the hostile-plugin suite again with GOMAXPROCS=1 and 2 (host/node's runs both itself)
 	$(GO) test -count=1 -cpu 1,2 -run 'Hostile|Stops|OtherGoroutines' ./host/plugin/...
 	$(MAKE) --no-print-directory fuzz-short
+	# every benchmark once (about 40 s), so that none rots between `make bench` runs
+	@mkdir -p build; $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... >build/bench-once.log 2>&1 && \
+	  echo "every benchmark ran once: build/bench-once.log" || { grep -E -B2 -A8 '^(FAIL|--- FAIL|panic)' build/bench-once.log | head -80; exit 1; }
 
 # Debian tools some tests use when present: promtool checks the metrics
 # exposition, wat2wasm the hand-written hostile modules. Installed where

@@ -7,7 +7,9 @@
 # `bin/fabnode bench` against it, prints one line per run and stops the node.
 # Used for the quick comparisons in BENCHMARKS.md; `make bench` is the full
 # run. Environment: SERVE_BIN (bin/fabnode), STREAMS (1), REQUESTS (6), TOKENS (128), FORMAT (a
-# response_format type, none by default), SERVE_ENV (e.g. GOMAXPROCS=2).
+# response_format type, none by default), SERVE_ENV (e.g. GOMAXPROCS=2),
+# BURST (a number of streams: before the timed run, an untimed one with
+# that many streams of 2 requests, leaving the KV cache as a busy node's is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=$1; shift
@@ -20,6 +22,9 @@ for r in $(seq 1 "$rounds"); do
     env ${SERVE_ENV:-} "$bin" serve --config "$c" > "$c.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 300); do curl -sf "$url/health" > /dev/null 2>&1 && break; sleep 0.2; done
+    if [ -n "${BURST:-}" ]; then
+      bin/fabnode bench --url "$url" --model bench --streams "$BURST" --requests 2 --tokens "${TOKENS:-128}" > /dev/null
+    fi
     bin/fabnode bench --url "$url" --model bench --streams "${STREAMS:-1}" --requests "${REQUESTS:-6}" \
       --tokens "${TOKENS:-128}" ${FORMAT:+--response-format "$FORMAT"} | sed "s|^|$r\t$label\t|"
     kill "$pid"; wait "$pid" 2> /dev/null || true

@@ -3,27 +3,38 @@
 # fabnode's API with 1 and 8 streams without and with the five built-in
 # plugins, plugin hot-swap time, and Ollama v0.7.1 (same llama.cpp, built
 # with the same CGO flags) on the same generated ~110 MB model with the
-# same slots, context and threads. The machines this runs on are shared
-# and noisy, so every configuration runs once per round, rounds
-# interleave, and each ratio is the median of its per-round ratios.
+# same slots, context and threads.
 #
-# Environment: BENCH_ROUNDS (3), BENCH_TOKENS (128), BENCH_REQUESTS (per
-# stream, 4), BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1, SKIP_PORTABLE=1,
-# SKIP_P2P=1, BENCH_P2P_ITERATIONS (6).
+# The machines this runs on are shared and noisy: their speed drifts over
+# seconds and minutes. So the three servers run side by side for the
+# whole bench (an idle one takes no CPU), and each round measures every
+# configuration twice, in one order and then in the reverse order, so
+# that a drift during the round weighs the same on both sides of every
+# ratio. A round's figure for a configuration is the mean of its two
+# measurements; each ratio is the median of its per-round ratios. Every
+# run's prompts are new (--first-request), so no cache of any server
+# answers one.
+#
+# Environment: BENCH_ROUNDS (5), BENCH_TOKENS (128), BENCH_REQUESTS (per
+# stream in a multi-stream run, 2; a single-stream run, the bare loop's
+# included, makes 4 times as many), BENCH_STREAMS ("1,8"), SKIP_OLLAMA=1,
+# SKIP_PORTABLE=1, SKIP_P2P=1, BENCH_P2P_ITERATIONS (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=bin/fabnode
 MODEL=models/fabnode-bench.gguf
 WORK=.bench
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 TOKENS=${BENCH_TOKENS:-128}
-REQUESTS=${BENCH_REQUESTS:-4}
-STREAMS=${BENCH_STREAMS:-1,8}
+REQUESTS=${BENCH_REQUESTS:-2}
+SINGLE=$((REQUESTS * 4))
+IFS=, read -r -a STREAMS <<< "${BENCH_STREAMS:-1,8}"
 SLOTS=8
 CTX=2048
 THREADS=$(nproc)
 FAB_PORT=18080
+PLUGINS_PORT=18081
 OLLAMA_PORT=18434
 mkdir -p "$WORK"
 [ -f "$MODEL" ] || "$BIN" model gen --preset bench --out "$MODEL"
@@ -41,17 +52,7 @@ wait_http() { # url
 # figure includes first-use costs (page faults in fresh plugin instances,
 # Ollama loading its model).
 warm_up() { # url model
-  "$BIN" bench --url "$1" --model "$2" --streams 1 --requests 1 --tokens 16 > /dev/null
-}
-
-RESULTS="$WORK/results.tsv"
-: > "$RESULTS"
-round=0
-run() { "$BIN" bench "$@" | sed "s/^/$round\t/" | tee -a "$RESULTS"; }
-bare() { # label [extra flags]
-  local label=$1; shift
-  "${BIN_OVERRIDE:-$BIN}" bench --bare "$MODEL" --label "$label" --requests "$((REQUESTS * 2))" --tokens "$TOKENS" \
-    --ctx-size "$CTX" --threads "$THREADS" "$@" | sed "s/^/$round\t/" | tee -a "$RESULTS"
+  "$BIN" bench --url "$1" --model "$2" --streams 1 --requests 1 --tokens 16 --first-request $((1 << 30)) > /dev/null
 }
 
 cat > "$WORK/bench.hcl" <<HCL
@@ -72,29 +73,19 @@ engine {
 model "bench" { path = "$PWD/$MODEL" }
 HCL
 make -s plugins
-{ cat "$WORK/bench.hcl"
+{ sed -e "s|$WORK/data\"|$WORK/data-plugins\"|" -e "s|:$FAB_PORT\"|:$PLUGINS_PORT\"|" "$WORK/bench.hcl"
   # config.hcl's plugin blocks (each from `plugin "` to its closing brace)
   awk '/^plugin "/ { on = 1 } on { print } on && /^}/ { on = 0 }' config.hcl | sed "s|\(path *= *\)\"build/|\1\"$PWD/build/|"
 } > "$WORK/bench-plugins.hcl"
 
-serve_and_run() { # label config
+serve() { # label config port
   "$BIN" serve --config "$2" > "$WORK/$1.log" 2>&1 &
-  local pid=$!
-  wait_http "http://127.0.0.1:$FAB_PORT/health"
-  warm_up "http://127.0.0.1:$FAB_PORT" bench
-  # Both fabnode runs ask for markdown, so that with plugins the format
-  # plugin shapes every chunk (without, the request is the same and the
-  # text passes as it is).
-  run --url "http://127.0.0.1:$FAB_PORT" --model bench --label "$1" --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS" --response-format markdown
-  if [ "$1" = fabnode+plugins ]; then
-    # Hot swap: change the pricing plugin's config; the node re-reads it,
-    # loads the new version (hash, ABI, init, self-test) and swaps it in.
-    price=0.1$round
-    sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"$price\"/" "$2"
-    "$BIN" plugin reload pricing --config "$2" | sed "s/^/$round\thotswap\t/" | tee -a "$RESULTS"
-  fi
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  pids+=($!)
+  wait_http "http://127.0.0.1:$3/health"
+  warm_up "http://127.0.0.1:$3" bench
 }
+serve fabnode "$WORK/bench.hcl" "$FAB_PORT"
+serve fabnode+plugins "$WORK/bench-plugins.hcl" "$PLUGINS_PORT"
 
 if [ "${SKIP_PORTABLE:-0}" != 1 ]; then
   # The same bare loop built without -march=native, to price the flag.
@@ -112,32 +103,72 @@ if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
       go build -o ../ollama github.com/ollama/ollama )
   fi
   export OLLAMA_HOST=127.0.0.1:$OLLAMA_PORT OLLAMA_MODELS=$PWD/$WORK/ollama-models
-  export OLLAMA_NUM_PARALLEL=$SLOTS OLLAMA_CONTEXT_LENGTH=$CTX OLLAMA_KEEP_ALIVE=30m OLLAMA_MAX_QUEUE=512
+  export OLLAMA_NUM_PARALLEL=$SLOTS OLLAMA_CONTEXT_LENGTH=$CTX OLLAMA_KEEP_ALIVE=2h OLLAMA_MAX_QUEUE=512
   "$OLLAMA" serve > "$WORK/ollama.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$OLLAMA_PORT/api/version"
   printf 'FROM %s\nPARAMETER num_thread %s\nPARAMETER num_ctx %s\n' "$PWD/$MODEL" "$THREADS" "$CTX" > "$WORK/Modelfile"
   "$OLLAMA" create fabbench -f "$WORK/Modelfile" > /dev/null 2>&1
+  warm_up "http://127.0.0.1:$OLLAMA_PORT" fabbench # loads the model, as fabnode's serve does first
 fi
+
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+round=0 first=0
+record() { sed "s/^/$round\t/" | tee -a "$RESULTS"; }
+bare() { # label [extra flags]
+  local label=$1; shift
+  "${BIN_OVERRIDE:-$BIN}" bench --bare "$MODEL" --label "$label" --requests "$SINGLE" --tokens "$TOKENS" \
+    --ctx-size "$CTX" --threads "$THREADS" "$@" | record
+}
+endpoint() { # label port model streams [extra flags]
+  local label=$1 port=$2 model=$3 streams=$4; shift 4
+  local requests=$REQUESTS
+  [ "$streams" = 1 ] && requests=$SINGLE
+  first=$((first + 10000))
+  "$BIN" bench --url "http://127.0.0.1:$port" --model "$model" --label "$label" --streams "$streams" --requests "$requests" \
+    --tokens "$TOKENS" --first-request "$first" "$@" | record
+}
+# Both fabnode configurations ask for markdown, so that with plugins the
+# format plugin shapes every chunk (without, the request is the same and
+# the text passes as it is).
+measure() { # configuration [streams]
+  case $1 in
+    bare) bare bare ;;
+    engine) bare engine --engine ;;
+    fabnode) endpoint fabnode "$FAB_PORT" bench "$2" --response-format markdown ;;
+    fabnode+plugins) endpoint fabnode+plugins "$PLUGINS_PORT" bench "$2" --response-format markdown ;;
+    ollama) endpoint ollama "$OLLAMA_PORT" fabbench "$2" ;;
+  esac
+}
+
+# One half-round's measurements, in order; the second half runs them
+# backwards.
+steps=(bare engine)
+for c in fabnode fabnode+plugins ollama; do
+  [ "$c" = ollama ] && [ "${SKIP_OLLAMA:-0}" = 1 ] && continue
+  for n in "${STREAMS[@]}"; do steps+=("$c $n"); done
+done
 
 echo "# round label streams requests tokens aggregate_tok_s stream_decode_tok_s ttft_p50_ms ttft_p90_ms errors"
 for round in $(seq 1 "$ROUNDS"); do
-  bare bare
-  bare engine --engine
+  for step in "${steps[@]}"; do measure $step; done
+  # Once a round, between the halves: the portable build, and a hot swap
+  # (the pricing plugin's config changes; the node re-reads it, loads the
+  # new version (hash, ABI, init, self-test) and swaps it in).
   [ "${SKIP_PORTABLE:-0}" = 1 ] || BIN_OVERRIDE=$WORK/fabnode-portable bare bare-portable
-  serve_and_run fabnode "$WORK/bench.hcl"
-  serve_and_run fabnode+plugins "$WORK/bench-plugins.hcl"
-  if [ "${SKIP_OLLAMA:-0}" != 1 ]; then
-    warm_up "http://127.0.0.1:$OLLAMA_PORT" fabbench # also loads the model, as fabnode's serve does first
-    run --url "http://127.0.0.1:$OLLAMA_PORT" --model fabbench --label ollama --streams "$STREAMS" --requests "$REQUESTS" --tokens "$TOKENS"
-  fi
+  sed -i "s/input_per_mtok  = \"[0-9.]*\"/input_per_mtok  = \"0.1$round\"/" "$WORK/bench-plugins.hcl"
+  "$BIN" plugin reload pricing --config "$WORK/bench-plugins.hcl" | sed "s/^/$round\thotswap\t/" | tee -a "$RESULTS"
+  for ((i = ${#steps[@]} - 1; i >= 0; i--)); do measure ${steps[i]}; done
 done
 
 echo
-echo "# ratios: median over $ROUNDS rounds of the ratio within each round (min..max in brackets)"
+echo "# ratios: median over $ROUNDS rounds of the ratio within each round, of the means of its two measurements (min..max in brackets)"
 awk -F'\t' '
   $2 == "hotswap" { if (match($3, /"took_ms":[0-9]+/)) swaps[++ns] = substr($3, RSTART + 10, RLENGTH - 10) + 0; next }
-  { agg[$1 SUBSEP $2 SUBSEP $3] = $6; dec[$1 SUBSEP $2 SUBSEP $3] = $7; ttft[$1 SUBSEP $2 SUBSEP $3] = $8; if ($1 > R) R = $1 }
+  # The two measurements of a configuration in a round are summed: the
+  # ratio of sums is the ratio of their means.
+  { agg[$1 SUBSEP $2 SUBSEP $3] += $6; dec[$1 SUBSEP $2 SUBSEP $3] += $7; ttft[$1 SUBSEP $2 SUBSEP $3] += $8; if ($1 > R) R = $1 }
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -169,6 +200,7 @@ awk -F'\t' '
 
 # libp2p against HTTP on the same node, and a client's cold start to its
 # first token (host/p2p's benchmarks; BENCHMARKS.md "libp2p").
+cleanup; pids=() # the servers stop: the libp2p benchmarks start nodes of their own
 if [ "${SKIP_P2P:-0}" != 1 ]; then
   echo
   echo "# libp2p / HTTP on one node: go test ./host/p2p -bench 'Transports|ColdStart'"
@@ -176,5 +208,5 @@ if [ "${SKIP_P2P:-0}" != 1 ]; then
   # failure's own message (--- FAIL and the file:line under it), which
   # the node's log lines would otherwise bury.
   ${GO:-go} test ./host/p2p -run '^$' -bench 'Transports|ColdStart' -benchtime "${BENCH_P2P_ITERATIONS:-6}x" 2>&1 | tee "$WORK/p2p.log" |
-    grep -E '^(Benchmark|ok|FAIL|--- FAIL)|^\s+[A-Za-z0-9_]+_test\.go:[0-9]+:'
+    grep -E '^(Benchmark|ok|FAIL|--- FAIL|panic)|^\s+[A-Za-z0-9_]+\.go:[0-9]+:'
 fi

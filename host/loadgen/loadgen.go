@@ -24,6 +24,9 @@ type Options struct {
 	// PromptWords sets the prompt length; each request's prompt starts
 	// with its own number so no server can reuse a cached prefix.
 	PromptWords int
+	// FirstRequest offsets the requests' numbers, so that runs against
+	// one server (with the same stream count) never repeat a prompt.
+	FirstRequest int
 	// ResponseFormat, when set, asks for it ("markdown", "html", ...) so
 	// that a node's format plugin shapes every streamed chunk.
 	ResponseFormat string
@@ -64,7 +67,7 @@ func Run(ctx context.Context, o Options) Result {
 				// Prompts differ between runs with different stream
 				// counts against the same node too, so a response cache
 				// never answers a benchmark request.
-				sample, err := one(ctx, o, o.Streams<<20+s*o.Requests+r)
+				sample, err := one(ctx, o, o.FirstRequest+o.Streams<<20+s*o.Requests+r)
 				mu.Lock()
 				if err != nil {
 					res.Errors = append(res.Errors, err)

@@ -21,7 +21,7 @@ func benchCmd() *cobra.Command {
 	var (
 		url, model, bare, streams, label string
 		responseFormat                   string
-		requests, tokens, words          int
+		requests, tokens, words, first   int
 		ctxSize, threads, batch          int
 		viaEngine                        bool
 	)
@@ -54,7 +54,7 @@ Each line printed is tab-separated:
 				if err != nil || n < 1 {
 					return fmt.Errorf("--streams: %q is not a positive number", f)
 				}
-				res := loadgen.Run(ctx, loadgen.Options{URL: url, Model: model, Streams: n, Requests: requests, MaxTokens: tokens, PromptWords: words, ResponseFormat: responseFormat})
+				res := loadgen.Run(ctx, loadgen.Options{URL: url, Model: model, Streams: n, Requests: requests, MaxTokens: tokens, PromptWords: words, FirstRequest: first, ResponseFormat: responseFormat})
 				for _, e := range res.Errors {
 					fmt.Fprintln(cmd.ErrOrStderr(), "error:", e)
 				}
@@ -73,6 +73,7 @@ Each line printed is tab-separated:
 	f.IntVar(&requests, "requests", 4, "requests per stream")
 	f.IntVar(&tokens, "tokens", 128, "max_tokens per request")
 	f.IntVar(&words, "prompt-words", 48, "prompt length in words")
+	f.IntVar(&first, "first-request", 0, "number the prompts from here, so that repeated runs against one server never repeat a prompt")
 	f.BoolVar(&viaEngine, "engine", false, "with --bare: go through the engine's scheduler (in-process, no HTTP)")
 	f.IntVar(&ctxSize, "ctx-size", 2048, "bare: context size")
 	f.IntVar(&threads, "threads", 0, "bare: CPU threads (0 = all)")

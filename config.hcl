@@ -30,6 +30,7 @@ api {
   max_queue       = 64     # requests waiting for a slot before 503
   max_conns_per_client = 64  # open connections per remote address
   trust_user_field = false   # true: the `user` field names the client (behind a gateway)
+  metrics_listen  = ""       # "" = /metrics on this listener; "127.0.0.1:9464" = there instead
 }
 
 # Operator endpoints (`fabnode plugin reload`), never on the public

@@ -28,6 +28,9 @@ type Config struct {
 	// Receipts takes clients' payment receipts; nil on a node that takes
 	// no payments.
 	Receipts ReceiptTaker
+	// MetricsElsewhere leaves /metrics off this handler: the node serves
+	// it on a listener of its own (MetricsHandler).
+	MetricsElsewhere bool
 }
 
 // Server is the HTTP API over the inference service.
@@ -86,6 +89,13 @@ func (s *Server) pluginStats() []metrics.PluginStats {
 // before the server serves.
 func (s *Server) SetReceipts(r ReceiptTaker) { s.cfg.Receipts = r }
 
+// MetricsHandler serves GET /metrics alone, for a listener of its own.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	return mux
+}
+
 // Metrics exposes the server's collectors (for tests and embedding).
 func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 
@@ -108,7 +118,9 @@ func (s *Server) Handler() http.Handler {
 	route("GET", "/v1/quote", s.handleQuote)
 	route("POST", "/v1/sessions/{id}/receipts", s.handleReceipt)
 	route("GET", "/health", s.handleHealth)
-	route("GET", "/metrics", s.metrics.Handler().ServeHTTP)
+	if !s.cfg.MetricsElsewhere {
+		route("GET", "/metrics", s.metrics.Handler().ServeHTTP)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("unknown_url", "Unknown request URL: %s %s", r.Method, truncate(r.URL.Path, 256)))
 	})

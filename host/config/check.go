@@ -21,6 +21,10 @@ func check(l leaf, v reflect.Value) string {
 	for _, rule := range strings.Split(l.checks, ",") {
 		name, arg, _ := strings.Cut(strings.TrimSpace(rule), "=")
 		switch name {
+		case "optional": // the zero value passes the rules that follow
+			if v.IsZero() {
+				return ""
+			}
 		case "min", "max":
 			n, err := parseBound(arg, l.typ)
 			if err != nil {

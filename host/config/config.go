@@ -14,7 +14,8 @@ import (
 // Struct tags understood besides mapstructure:
 //
 //	check:"..."   validation rules, comma separated: min=X, max=X,
-//	              oneof=a|b|c, nonempty, hostport, url, sha256
+//	              oneof=a|b|c, nonempty, hostport, url, sha256; a leading
+//	              "optional" lets the zero value pass the rest
 //	config:"path" a filesystem path; relative values written in the
 //	              config file are resolved against the file's directory
 //	config:"secret" never rendered or logged (Render prints "(redacted)")
@@ -85,6 +86,9 @@ type APIConfig struct {
 	// TrustUserField takes a request's `user` field as the client's
 	// identity (cache scope, pricing). Off, the client is its address.
 	TrustUserField bool `mapstructure:"trust_user_field"`
+	// MetricsListen serves /metrics on a listener of its own (host:port),
+	// and not on the public one; "" = on the public listener.
+	MetricsListen string `mapstructure:"metrics_listen" check:"optional,hostport"`
 }
 
 // AdminConfig places the operator endpoints (plugin reload) on a

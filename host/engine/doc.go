@@ -17,7 +17,7 @@
 //
 // Each slot keeps the tokens its KV cache holds after a request ends; the
 // next request is placed in the free slot sharing the longest prefix with
-// its prompt and only the rest is prefilled. Every assignment compacts the
-// cache (llama.cpp's defragmentation), since attention spans every cell up
-// to the highest in use.
+// its prompt and only the rest is prefilled, when that saves at least
+// minPrefixReuse tokens: attention spans every cell up to the highest in
+// use, and a few kept tokens would hold a new prompt high in the cache.
 package engine

@@ -207,6 +207,36 @@ func TestPromptPrefixIsReused(t *testing.T) {
 	}
 }
 
+// A shared prefix shorter than minPrefixReuse is read again, not reused:
+// kept, its cells would hold the new prompt wherever they were, and after
+// a burst that was high in the cache, which every later step attended
+// over. A long one is reused.
+func TestOnlyPrefixesWorthTheirPlaceAreReused(t *testing.T) {
+	m := load(t, Options{Parallel: 1, ContextSize: 512})
+	long := strings.Repeat("the node answers the question about the chain. ", 8)
+	for _, c := range []struct {
+		shared string
+		reused bool
+	}{{"the node", false}, {long, true}} {
+		first, second := c.shared+" first ending", c.shared+" second ending"
+		a, _ := m.Tokenize(first)
+		b, _ := m.Tokenize(second)
+		shared := commonPrefix(a, b)
+		if shared == 0 || (shared >= minPrefixReuse) != c.reused {
+			t.Fatalf("%q: the prompts share %d tokens; the test needs them on the %v side of %d", c.shared, shared, c.reused, minPrefixReuse)
+		}
+		generate(t, m, greedy(first, 4))
+		_, end := generate(t, m, greedy(second, 4))
+		want := 0
+		if c.reused {
+			want = shared
+		}
+		if end.Usage.CachedTokens != want {
+			t.Errorf("%d shared tokens: %d reused, want %d", shared, end.Usage.CachedTokens, want)
+		}
+	}
+}
+
 func TestRejectsBadInput(t *testing.T) {
 	m := load(t, Options{Parallel: 1, ContextSize: 64})
 	if _, err := m.Generate(context.Background(), greedy(strings.Repeat("word ", 200), 4)); err == nil || !strings.Contains(err.Error(), "context") {

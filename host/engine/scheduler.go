@@ -185,6 +185,12 @@ func pickSlot(slots []*slot, prompt []int) *slot {
 	return best
 }
 
+// minPrefixReuse is the fewest cached prompt tokens a request reuses;
+// below it, the slot's cache is dropped and the prompt read afresh.
+// (llama.cpp's own defragmentation cannot serve here: asked when no cell
+// needs to move, it stays pending and logs an error at every decode.)
+const minPrefixReuse = 32
+
 func commonPrefix(a, b []int) int {
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {
@@ -200,14 +206,16 @@ func (m *Model) assign(s *slot, j *job) {
 	if reuse == len(j.tokens) {
 		reuse-- // the last prompt token must be decoded again for its logits
 	}
+	if reuse < minPrefixReuse {
+		// A short shared prefix (a chat template's opening markers) saves
+		// next to nothing, and keeping it would hold the sequence where
+		// its old cells were. Attention spans every cell up to the highest
+		// in use, so after a burst the few template tokens left high in
+		// the cache made every later step attend over the burst's whole
+		// span. Dropped, the prompt starts at the lowest free cell.
+		reuse = 0
+	}
 	m.lctx.KvCacheSeqRm(s.seq, reuse, -1)
-	// Attention spans every cell up to the highest one in use, and a new
-	// prompt needs its cells in one run, so the holes that finished
-	// requests leave would keep every later step as slow as the busiest
-	// moment: a few reused prefix tokens left high in the cache after a
-	// burst made single-stream decode 10% slower. Compacting at the next
-	// decode moves only the cells above the holes.
-	m.lctx.KvCacheDefrag()
 	s.cached = s.cached[:reuse]
 	s.prefill = j.tokens[reuse:]
 	s.job = j

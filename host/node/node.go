@@ -98,12 +98,13 @@ func New(cfg *config.Config, log hclog.Logger) (*Node, error) {
 		CheckpointTokens: cfg.Node.ProofCheckpointTokens, LogPrompts: cfg.Log.LogPrompts,
 	}
 	n.API = api.New(api.Config{
-		MaxBodyBytes:   int64(cfg.API.MaxBodyBytes),
-		BodyTimeout:    cfg.API.BodyTimeout,
-		RequestTimeout: cfg.API.RequestTimeout,
-		Version:        Version,
-		NodeKey:        key.Address().Hex(),
-		TrustUserField: cfg.API.TrustUserField,
+		MaxBodyBytes:     int64(cfg.API.MaxBodyBytes),
+		BodyTimeout:      cfg.API.BodyTimeout,
+		RequestTimeout:   cfg.API.RequestTimeout,
+		Version:          Version,
+		NodeKey:          key.Address().Hex(),
+		TrustUserField:   cfg.API.TrustUserField,
+		MetricsElsewhere: cfg.API.MetricsListen != "",
 	}, n.Inference, log)
 	n.Admin = &api.Admin{ReloadPlugin: n.ReloadPlugin}
 	if n.P2P, err = newP2P(n); err != nil {
@@ -192,7 +193,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 		IdleTimeout:       cfg.API.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	failed := make(chan error, 2)
+	failed := make(chan error, 3) // one per listener: API, admin, metrics
 	svcs := []service.Service{
 		&service.Func{ServiceName: "models", OnStop: func(context.Context) error { n.Models.Close(); return nil }},
 		&service.Func{ServiceName: "plugins", OnStop: func(ctx context.Context) error {
@@ -240,6 +241,19 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 		n.API.SetReceipts(pay)
 		svcs = append(svcs, paySvcs...)
 	}
+	// Metrics on a listener of their own, when configured: a scraper on a
+	// private address, and nothing about the node's load on the public one.
+	var metricsSvc service.Service
+	if addr := cfg.API.MetricsListen; addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeChain()
+			return fmt.Errorf("metrics listener %s: %w", addr, err)
+		}
+		defer mln.Close() // a listener the service never took; after Stop, a no-op
+		n.Log.Info("metrics endpoint", "listen", mln.Addr().String())
+		metricsSvc = httpService("metrics", &http.Server{Handler: n.API.MetricsHandler(), ReadHeaderTimeout: cfg.API.ReadHeaderTimeout}, mln, failed)
+	}
 	admin, err := n.adminServer(failed)
 	if err != nil {
 		closeChain()
@@ -247,6 +261,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	}
 	if n.P2P != nil {
 		svcs = append(svcs, n.P2P)
+	}
+	if metricsSvc != nil {
+		svcs = append(svcs, metricsSvc)
 	}
 	svcs = append(svcs, admin, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))
 	if err := n.services.Start(ctx, svcs...); err != nil {

@@ -125,6 +125,34 @@ func TestAdminIsNotOnThePublicListener(t *testing.T) {
 	}
 }
 
+// With api.metrics_listen set, /metrics is served there and not on the
+// public listener, which a competitor could otherwise read the node's
+// load from.
+func TestMetricsOnAListenerOfTheirOwn(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	s := serveNode(t, func(cfg *config.Config) { cfg.API.MetricsListen = addr })
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(s.url + "/metrics"); code != 404 {
+		t.Fatalf("public /metrics: %d %.200s", code, body)
+	}
+	if code, body := get("http://" + addr + "/metrics"); code != 200 || !strings.Contains(body, "fabnode_requests_in_flight") {
+		t.Fatalf("metrics listener: %d %.200s", code, body)
+	}
+	if code, _ := get("http://" + addr + "/v1/models"); code != 404 {
+		t.Fatalf("the metrics listener serves the API: %d", code)
+	}
+}
+
 // On an address, every admin request must carry the bearer token.
 func TestAdminOnAnAddressNeedsTheToken(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")

@@ -262,10 +262,11 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, grace time.Duration) 
 	if n.P2P != nil {
 		svcs = append(svcs, n.P2P)
 	}
+	svcs = append(svcs, admin)
 	if metricsSvc != nil {
 		svcs = append(svcs, metricsSvc)
 	}
-	svcs = append(svcs, admin, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))
+	svcs = append(svcs, httpService("api", pub, api.LimitPerClient(ln, cfg.API.MaxConnsPerClient), failed))
 	if err := n.services.Start(ctx, svcs...); err != nil {
 		return err
 	}

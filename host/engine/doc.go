@@ -17,7 +17,8 @@
 //
 // Each slot keeps the tokens its KV cache holds after a request ends; the
 // next request is placed in the free slot sharing the longest prefix with
-// its prompt and only the rest is prefilled, when that saves at least
-// minPrefixReuse tokens: attention spans every cell up to the highest in
-// use, and a few kept tokens would hold a new prompt high in the cache.
+// its prompt and only the rest is prefilled. A slot filled beside other
+// requests may sit high in the cache, and attention spans every cell up to
+// the highest in use, so from such a slot only a prefix of minPrefixReuse
+// tokens or more is reused.
 package engine

@@ -207,33 +207,65 @@ func TestPromptPrefixIsReused(t *testing.T) {
 	}
 }
 
-// A shared prefix shorter than minPrefixReuse is read again, not reused:
-// kept, its cells would hold the new prompt wherever they were, and after
-// a burst that was high in the cache, which every later step attended
-// over. A long one is reused.
-func TestOnlyPrefixesWorthTheirPlaceAreReused(t *testing.T) {
-	m := load(t, Options{Parallel: 1, ContextSize: 512})
+// A slot whose cache was filled beside other requests may sit high in
+// the KV cache, and a new prompt that reused a few of its tokens stayed
+// there: every later step attended over the whole span. From such a slot
+// a prefix shorter than minPrefixReuse is read again; a long one, or any
+// from a slot filled alone, is reused.
+func TestShortPrefixesOfSharedSlotsAreNotReused(t *testing.T) {
+	m := load(t, Options{Parallel: 2, ContextSize: 512})
 	long := strings.Repeat("the node answers the question about the chain. ", 8)
-	for _, c := range []struct {
-		shared string
-		reused bool
-	}{{"the node", false}, {long, true}} {
-		first, second := c.shared+" first ending", c.shared+" second ending"
-		a, _ := m.Tokenize(first)
-		b, _ := m.Tokenize(second)
-		shared := commonPrefix(a, b)
-		if shared == 0 || (shared >= minPrefixReuse) != c.reused {
-			t.Fatalf("%q: the prompts share %d tokens; the test needs them on the %v side of %d", c.shared, shared, c.reused, minPrefixReuse)
+	prompt := func(shared string, n int) string { return fmt.Sprintf("%s ending %d", shared, n) }
+	sharedTokens := func(shared string) int {
+		a, _ := m.Tokenize(prompt(shared, 1))
+		b, _ := m.Tokenize(prompt(shared, 2))
+		return commonPrefix(a, b)
+	}
+	short := "the node"
+	if n := sharedTokens(short); n == 0 || n >= minPrefixReuse {
+		t.Fatalf("the short prompts share %d tokens; the test needs 1 to %d", n, minPrefixReuse-1)
+	}
+	if n := sharedTokens(long); n < minPrefixReuse {
+		t.Fatalf("the long prompts share %d tokens; the test needs %d", n, minPrefixReuse)
+	}
+	// Two requests at once, the first running while the second comes and
+	// goes: the first ends last and keeps its cache, shared.
+	burst := func(shared string) {
+		long := greedy(shared+" burst long", 200)
+		for _, id := range modelgen.EndTokens {
+			long.Sampling.LogitBias = append(long.Sampling.LogitBias, TokenBias{Token: id, Bias: -100})
 		}
-		generate(t, m, greedy(first, 4))
-		_, end := generate(t, m, greedy(second, 4))
-		want := 0
-		if c.reused {
-			want = shared
+		st, err := m.Generate(context.Background(), long)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if end.Usage.CachedTokens != want {
-			t.Errorf("%d shared tokens: %d reused, want %d", shared, end.Usage.CachedTokens, want)
+		if e, ok := st.Next(context.Background()); !ok || e.Done {
+			t.Fatalf("the long request ended at once: %+v", e)
 		}
+		generate(t, m, greedy(shared+" burst short", 4))
+		if _, end := st.Collect(context.Background()); end.Usage.CompletionTokens != 200 {
+			t.Fatalf("the long request ended after %d tokens", end.Usage.CompletionTokens)
+		}
+	}
+	reused := func(shared string, n int) int {
+		_, end := generate(t, m, greedy(prompt(shared, n), 4))
+		return end.Usage.CachedTokens
+	}
+
+	generate(t, m, greedy(prompt(short, 1), 4))
+	if got := reused(short, 2); got != sharedTokens(short) {
+		t.Fatalf("a slot filled alone: %d tokens reused, want %d", got, sharedTokens(short))
+	}
+	burst(short)
+	if got := reused(short, 3); got != 0 {
+		t.Fatalf("after a burst, a short prefix: %d tokens reused, want 0", got)
+	}
+	if got := reused(short, 4); got != sharedTokens(short) {
+		t.Fatalf("the slot refilled alone: %d tokens reused, want %d", got, sharedTokens(short))
+	}
+	burst(long)
+	if got := reused(long, 5); got < minPrefixReuse {
+		t.Fatalf("after a burst, a long prefix: %d tokens reused, want at least %d", got, minPrefixReuse)
 	}
 }
 

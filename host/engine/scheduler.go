@@ -22,6 +22,9 @@ type job struct {
 type slot struct {
 	seq    int
 	cached []int // tokens whose keys and values are in the cache, in order
+	// shared: some of the cached tokens got their cells while another
+	// slot held cells too, so they may sit above cells freed since.
+	shared bool
 
 	job       *job
 	prefill   []int // prompt tokens not yet decoded
@@ -55,6 +58,11 @@ func (m *Model) run() {
 				waiting = append(waiting, j)
 			case fn := <-m.control:
 				fn()
+				// fn had the cache to itself (the bare loop uses sequence
+				// 0): no slot's record of its cache can be trusted now.
+				for _, s := range slots {
+					m.forget(s)
+				}
 				continue
 			case <-m.quit:
 				m.shutdown(slots, waiting)
@@ -92,6 +100,8 @@ func (m *Model) run() {
 		if !anyBusy(slots) {
 			continue
 		}
+
+		markShared(slots)
 
 		// Build the batch: every generating slot's next token first, so
 		// decoding never waits on a prompt, then prompt chunks in turn.
@@ -185,11 +195,31 @@ func pickSlot(slots []*slot, prompt []int) *slot {
 	return best
 }
 
-// minPrefixReuse is the fewest cached prompt tokens a request reuses;
-// below it, the slot's cache is dropped and the prompt read afresh.
-// (llama.cpp's own defragmentation cannot serve here: asked when no cell
-// needs to move, it stays pending and logs an error at every decode.)
+// minPrefixReuse is the fewest cached prompt tokens a request reuses from
+// a shared slot (one whose cells may sit high); below it, the slot's cache
+// is dropped and the prompt read afresh. (llama.cpp's own defragmentation
+// cannot serve here: asked when no cell needs to move, it stays pending
+// and logs an error at every decode.)
 const minPrefixReuse = 32
+
+// markShared marks the busy slots shared while more than one slot holds
+// cells: the cells they get now may end up above others' freed ones.
+func markShared(slots []*slot) {
+	holding := 0
+	for _, s := range slots {
+		if s.busy() || len(s.cached) > 0 {
+			holding++
+		}
+	}
+	if holding < 2 {
+		return
+	}
+	for _, s := range slots {
+		if s.busy() {
+			s.shared = true
+		}
+	}
+}
 
 func commonPrefix(a, b []int) int {
 	n := 0
@@ -206,16 +236,19 @@ func (m *Model) assign(s *slot, j *job) {
 	if reuse == len(j.tokens) {
 		reuse-- // the last prompt token must be decoded again for its logits
 	}
-	if reuse < minPrefixReuse {
-		// A short shared prefix (a chat template's opening markers) saves
-		// next to nothing, and keeping it would hold the sequence where
-		// its old cells were. Attention spans every cell up to the highest
-		// in use, so after a burst the few template tokens left high in
-		// the cache made every later step attend over the burst's whole
-		// span. Dropped, the prompt starts at the lowest free cell.
+	if reuse < minPrefixReuse && s.shared {
+		// Attention spans every cell up to the highest one in use. A
+		// cache filled beside other requests may sit high, and after a
+		// burst the few chat-template tokens a new prompt shared with it
+		// held that prompt there: every later step attended over the
+		// burst's whole span. A short prefix saves next to nothing, so it
+		// goes, and the prompt starts at the lowest free cell.
 		reuse = 0
 	}
 	m.lctx.KvCacheSeqRm(s.seq, reuse, -1)
+	if reuse == 0 {
+		s.shared = false
+	}
 	s.cached = s.cached[:reuse]
 	s.prefill = j.tokens[reuse:]
 	s.job = j
@@ -307,7 +340,7 @@ func (m *Model) finish(s *slot, reason FinishReason, err error) {
 // forget drops a slot's cache after a failed decode left it unknown.
 func (m *Model) forget(s *slot) {
 	m.lctx.KvCacheSeqRm(s.seq, 0, -1)
-	s.cached = nil
+	s.cached, s.shared = nil, false
 }
 
 func (m *Model) dropCancelled(waiting []*job) []*job {

@@ -88,8 +88,10 @@ serve fabnode "$WORK/bench.hcl" "$FAB_PORT"
 serve fabnode+plugins "$WORK/bench-plugins.hcl" "$PLUGINS_PORT"
 
 if [ "${SKIP_PORTABLE:-0}" != 1 ]; then
-  # The same bare loop built without -march=native, to price the flag.
-  CGO_CFLAGS=-O2 CGO_CXXFLAGS=-O2 go build -o "$WORK/fabnode-portable" ./host/cmd/fabnode
+  # The same bare loop built without -march=native (and the AMX
+  # exclusions that go with it), to price the flag.
+  portable=$(echo "${CGO_CFLAGS:-}" | sed -e 's/-march=native//' -e 's/-mno-amx-[a-z0-9]*//g')
+  CGO_CFLAGS=$portable CGO_CXXFLAGS=$portable go build -o "$WORK/fabnode-portable" ./host/cmd/fabnode
 fi
 
 if [ "${SKIP_OLLAMA:-0}" != 1 ]; then

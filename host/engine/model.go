@@ -91,6 +91,9 @@ type Model struct {
 	cctx  *llamaContext // lctx's C side: threadpool and free
 	batch *llama.Batch
 	vocab vocabInfo
+	// nVocab is llama.cpp's vocabulary size, the length of each logits
+	// row: read once, not by a cgo call per biased token.
+	nVocab int
 
 	// Admission: at most Parallel + MaxQueue requests hold a Ticket, from
 	// Admit until their generation ends. Jobs are submitted under admitMu
@@ -184,7 +187,7 @@ func Load(path string, opts Options, log hclog.Logger) (*Model, error) {
 	}
 	m := &Model{
 		info: info, opts: opts, log: log, // named by the caller: the file's own name is untrusted text
-		model: lm, lctx: lctx, batch: batch, cctx: cctx, vocab: readVocab(meta),
+		model: lm, lctx: lctx, batch: batch, cctx: cctx, vocab: readVocab(meta), nVocab: lm.NumVocab(),
 		submit:  make(chan *job, opts.Parallel+opts.MaxQueue),
 		control: make(chan func()),
 		quit:    make(chan struct{}),
@@ -277,10 +280,10 @@ func (m *Model) Check(r Request) error {
 	case len(r.Stop) > MaxStops:
 		return &ParamError{"stop", fmt.Sprintf("at most %d sequences, got %d", MaxStops, len(r.Stop))}
 	}
-	if b := r.Sampling.LogitBias; len(b) > 0 && b[len(b)-1].Token >= m.model.NumVocab() {
+	if b := r.Sampling.LogitBias; len(b) > 0 && b[len(b)-1].Token >= m.nVocab {
 		// Sorted, so the last is the largest; the biases are written
 		// into llama.cpp's logits array, which has NumVocab entries.
-		return &ParamError{"logit_bias", fmt.Sprintf("token %d is not in this model's vocabulary of %d tokens", b[len(b)-1].Token, m.model.NumVocab())}
+		return &ParamError{"logit_bias", fmt.Sprintf("token %d is not in this model's vocabulary of %d tokens", b[len(b)-1].Token, m.nVocab)}
 	}
 	for _, s := range r.Stop {
 		if len(s) > MaxStopBytes {

@@ -285,7 +285,7 @@ func (m *Model) sample(s *slot) {
 		ev.Embedding = m.lctx.GetEmbeddingsIth(s.logitsIdx)
 	}
 	if bias := s.job.req.Sampling.LogitBias; len(bias) > 0 {
-		m.cctx.biasLogits(s.logitsIdx, bias, m.model.NumVocab())
+		m.cctx.biasLogits(s.logitsIdx, bias, m.nVocab)
 	}
 	tok := s.sampler.Sample(m.lctx, s.logitsIdx)
 	s.sampler.Accept(tok, true)
@@ -337,7 +337,9 @@ func (m *Model) finish(s *slot, reason FinishReason, err error) {
 	m.leave()
 }
 
-// forget drops a slot's cache after a failed decode left it unknown.
+// forget drops a slot's cache and its record of it: after a failed decode
+// left it unknown, under concurrency when a request ends, and after the
+// context was lent out whole.
 func (m *Model) forget(s *slot) {
 	m.lctx.KvCacheSeqRm(s.seq, 0, -1)
 	s.cached, s.shared = nil, false

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/ollama/ollama/llama"
@@ -40,7 +41,20 @@ type slot struct {
 func (s *slot) busy() bool { return s.job != nil }
 
 // run is the scheduler: it alone touches the llama context.
+//
+// It keeps one OS thread for its whole life. llama.cpp computes each
+// decode step on the calling thread and the threadpool's workers, which
+// spin at a barrier after every operation. Unlocked, the scheduler
+// goroutine moves to another thread whenever a stream's reader holds the
+// only P when a step returns (GOMAXPROCS is the cores the compute threads
+// leave free, often 1), so ggml's first compute thread changed from step
+// to step and the kernel placed it anew each time. Locked, the two compute
+// threads keep their cores: served single-stream decode gained 2-3% in
+// mirrored A/B rounds; the bare loop, which never hands off, did not
+// change (BENCHMARKS.md, "One thread for the scheduler").
 func (m *Model) run() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	defer close(m.done)
 	slots := make([]*slot, m.opts.Parallel)
 	for i := range slots {

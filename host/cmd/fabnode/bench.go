@@ -23,7 +23,6 @@ func benchCmd() *cobra.Command {
 		responseFormat                   string
 		requests, tokens, words, first   int
 		ctxSize, threads, batch          int
-		clientProcs                      int
 		viaEngine                        bool
 	)
 	cmd := &cobra.Command{
@@ -49,19 +48,6 @@ Each line printed is tab-separated:
 			}
 			if url == "" {
 				return fmt.Errorf("give --url of an endpoint or --bare MODEL_FILE")
-			}
-			if clientProcs < 1 {
-				return fmt.Errorf("--client-procs: %d is not a positive number", clientProcs)
-			}
-			if os.Getenv("GOMAXPROCS") == "" { // an explicit setting wins
-				// The client usually shares the machine with the server
-				// it measures. Go's idle Ps spin looking for work at every
-				// wakeup (one per streamed chunk), and a spinning thread on
-				// a core that a compute thread needs stalls the server's
-				// whole decode step, so the figures would measure the
-				// client as much as the server. BENCHMARKS.md, "The load
-				// generator's own threads", has the measurements.
-				runtime.GOMAXPROCS(clientProcs)
 			}
 			for _, f := range strings.Split(streams, ",") {
 				n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -89,7 +75,6 @@ Each line printed is tab-separated:
 	f.IntVar(&words, "prompt-words", 48, "prompt length in words")
 	f.IntVar(&first, "first-request", 0, "number the prompts from here, so that repeated runs against one server never repeat a prompt")
 	f.BoolVar(&viaEngine, "engine", false, "with --bare: go through the engine's scheduler (in-process, no HTTP)")
-	f.IntVar(&clientProcs, "client-procs", 1, "with --url: OS threads for the client's Go code (GOMAXPROCS; an explicit GOMAXPROCS wins)")
 	f.IntVar(&ctxSize, "ctx-size", 2048, "bare: context size")
 	f.IntVar(&threads, "threads", 0, "bare: CPU threads (0 = all)")
 	f.IntVar(&batch, "batch-size", 512, "bare: batch size")
